@@ -11,6 +11,7 @@
 # sources, workloads); this file collects sources by wildcard so that adding a
 # .c file needs no edit here.
 
+.DEFAULT_GOAL := all
 VERSION   := 0.1.0
 PREFIX    ?= /usr/local
 CC        ?= cc

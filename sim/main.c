@@ -11,7 +11,8 @@ struct subcommand {
 };
 
 static const struct subcommand subcommands[] = {
-
+    {"sweep", cmd_sweep, "run a subcommand over the cross product of parameter values, write CSV"},
+    {"platform", cmd_platform, "show the platform described by a device tree (or virt, fvp-r)"},
     {NULL, NULL, NULL},
 };
 

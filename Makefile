@@ -29,7 +29,7 @@ SAN_LD    :=
 endif
 
 GEN       := $(BUILD)/gen
-WARN      := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror
+WARN      := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror
 CFLAGS    ?=
 CPPFLAGS  += -I. -I$(GEN) -D_DEFAULT_SOURCE -DMSASIM_VERSION='"$(VERSION)"'
 ALL_CFLAGS = -std=c11 $(OPT) $(WARN) -MMD -MP $(CFLAGS)

@@ -11,6 +11,7 @@ enum msa_exit {
 
 int cmd_platform(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /* Prints "msasim: MESSAGE" on stderr; used for every error line. */
 void cli_error(const char *msg);

@@ -11,6 +11,7 @@ struct subcommand {
 };
 
 static const struct subcommand subcommands[] = {
+    {"report", cmd_report, "render a statistics file as text, CSV or JSON"},
     {"sweep", cmd_sweep, "run a subcommand over the cross product of parameter values, write CSV"},
     {"platform", cmd_platform, "show the platform described by a device tree (or virt, fvp-r)"},
     {NULL, NULL, NULL},

@@ -39,6 +39,14 @@ static const struct opt_spec *find_spec(const struct opt_spec *specs, const char
     return NULL;
 }
 
+static const struct opt_spec *find_short(const struct opt_spec *specs, char c)
+{
+    for (const struct opt_spec *s = specs; s->name; s++)
+        if (s->short_name && s->short_name == c)
+            return s;
+    return NULL;
+}
+
 static void describe_choices(const struct opt_spec *s, char *buf, size_t len)
 {
     size_t used = 0;
@@ -138,15 +146,25 @@ int opt_parse(const struct opt_spec *specs, void *target, int argc, char **argv,
             *help_requested = true;
             return 0;
         }
-        if (arg[1] != '-')
-            return msa_error_set(err, "%s: unknown option '%s' (options are long: --name; see %s --help)",
-                                 cmd, arg, cmd);
-        const char *name = arg + 2;
-        const char *eq = strchr(name, '=');
-        size_t len = eq ? (size_t)(eq - name) : strlen(name);
-        const struct opt_spec *s = find_spec(specs, name, len);
+        const char *name;
+        const char *eq;
+        size_t len;
+        const struct opt_spec *s;
+        if (arg[1] != '-') {
+            s = arg[2] == '\0' ? find_short(specs, arg[1]) : NULL;
+            if (!s)
+                return msa_error_set(err, "%s: unknown option '%s' (see msasim %s --help)", cmd, arg, cmd);
+            name = s->name;
+            len = strlen(name);
+            eq = NULL;
+        } else {
+            name = arg + 2;
+            eq = strchr(name, '=');
+            len = eq ? (size_t)(eq - name) : strlen(name);
+            s = find_spec(specs, name, len);
+        }
         if (!s)
-            return msa_error_set(err, "%s: unknown option '--%.*s' (see %s --help)", cmd, (int)len,
+            return msa_error_set(err, "%s: unknown option '--%.*s' (see msasim %s --help)", cmd, (int)len,
                                  name, cmd);
         const char *value = NULL;
         if (s->kind == OPT_FLAG) {
@@ -179,16 +197,19 @@ void opt_print_help(const struct opt_spec *specs, FILE *out)
 {
     for (const struct opt_spec *s = specs; s->name; s++) {
         char left[96];
+        char alias[8] = "";
+        if (s->short_name)
+            snprintf(alias, sizeof alias, "-%c, ", s->short_name);
         if (s->kind == OPT_FLAG)
-            snprintf(left, sizeof left, "--%s", s->name);
+            snprintf(left, sizeof left, "%s--%s", alias, s->name);
         else if (s->kind == OPT_CHOICE) {
             char buf[64];
             describe_choices(s, buf, sizeof buf);
-            snprintf(left, sizeof left, "--%s %s", s->name, buf);
+            snprintf(left, sizeof left, "%s--%s %s", alias, s->name, buf);
         } else if (s->kind == OPT_ONOFF)
-            snprintf(left, sizeof left, "--%s on|off", s->name);
+            snprintf(left, sizeof left, "%s--%s on|off", alias, s->name);
         else
-            snprintf(left, sizeof left, "--%s %s", s->name, s->metavar ? s->metavar : "VALUE");
+            snprintf(left, sizeof left, "%s--%s %s", alias, s->name, s->metavar ? s->metavar : "VALUE");
         if (strlen(left) > 26)
             fprintf(out, "  %s\n  %-26s  %s\n", left, "", s->help);
         else

@@ -37,6 +37,7 @@ struct opt_spec {
     const char *help;
     uint64_t min, max;         /* OPT_UINT bounds, inclusive */
     const char *const *choices;/* OPT_CHOICE */
+    char short_name;           /* optional one-letter alias: -o */
 };
 
 struct opt_result {

@@ -114,7 +114,7 @@ void json_double(struct json_writer *w, double v)
     /* JSON has no NaN or infinity; null says "no meaningful value". */
     if (!isfinite(v))
         fputs("null", w->out);
-    else if (v == (double)(int64_t)v && fabs(v) < 9.0e15)
+    else if (fabs(v) < 9.0e15 && v == (double)(int64_t)v)
         fprintf(w->out, "%" PRId64, (int64_t)v);
     else
         fprintf(w->out, "%.17g", v);

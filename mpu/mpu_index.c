@@ -1,0 +1,157 @@
+/* The search structure behind the hit cache.
+ *
+ * At each synchronization that changes the regions, the address space is cut
+ * into segments in which the set of matching enabled regions does not
+ * change; each segment is labelled with its single region, "none" or
+ * "overlap".  The segments cover the whole 64-bit space, so a lookup always
+ * finds exactly one, and an overlap is detected without comparing regions
+ * at lookup time.  A bucket table over the span of the region boundaries
+ * narrows the search to the few segments of one bucket, so a miss costs a
+ * handful of compares whatever the region count. */
+#include <stdlib.h>
+
+#include "mpu/mpu_internal.h"
+
+struct boundary {
+    uint64_t pos;
+    int delta;        /* +1 region starts at pos, -1 region ended at pos - 1 */
+    unsigned slot;
+};
+
+static int cmp_boundary(const void *a, const void *b)
+{
+    const struct boundary *x = a, *y = b;
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+static void build_segments(struct mpu *mpu)
+{
+    struct mpu_index *ix = &mpu->index;
+    _Static_assert(MPU_MAX_SEGMENTS <= 0xFFFF, "bucket_first holds segment numbers");
+    struct boundary b[2 * MPU_MAX_REGIONS];
+    unsigned nb = 0;
+    for (unsigned i = 0; i < mpu->nregions; i++) {
+        const struct mpu_region *r = &mpu->effective[i];
+        if (!mpu_region_enabled(r) || mpu_region_lo(r) > mpu_region_hi(r))
+            continue;
+        /* hi is at most 2^48 - 1, so hi + 1 cannot wrap */
+        b[nb++] = (struct boundary){mpu_region_lo(r), +1, i};
+        b[nb++] = (struct boundary){mpu_region_hi(r) + 1, -1, i};
+    }
+    qsort(b, nb, sizeof b[0], cmp_boundary);
+
+    ix->nseg = 1;
+    ix->start[0] = 0;
+    ix->region[0] = MPU_SEG_NONE;
+    /* While exactly one region is active, the sum of the active slots is
+     * that slot: no set needs to be kept. */
+    int active = 0;
+    long sum = 0;
+    for (unsigned i = 0; i < nb;) {
+        uint64_t pos = b[i].pos;
+        for (; i < nb && b[i].pos == pos; i++) {
+            active += b[i].delta;
+            sum += b[i].delta * (long)b[i].slot;
+        }
+        int16_t label = active == 0 ? MPU_SEG_NONE
+                      : active == 1 ? (int16_t)sum
+                                    : MPU_SEG_OVERLAP;
+        if (pos == 0) {
+            ix->region[0] = label;
+        } else if (label != ix->region[ix->nseg - 1]) {
+            ix->start[ix->nseg] = pos;
+            ix->region[ix->nseg] = label;
+            ix->nseg++;
+        }
+    }
+}
+
+static void build_buckets(struct mpu_index *ix)
+{
+    /* Buckets span [start[1], start[nseg-1]]; below is segment 0, above is
+     * the last segment. */
+    uint64_t base = ix->nseg > 1 ? ix->start[1] : 0;
+    uint64_t span = ix->start[ix->nseg - 1] - base;
+    unsigned shift = 0;
+    while ((span >> shift) >= MPU_INDEX_BUCKETS)
+        shift++;
+    ix->bucket_base = base;
+    ix->bucket_shift = shift;
+    unsigned seg = 0;
+    for (unsigned k = 0; k < MPU_INDEX_BUCKETS; k++) {
+        uint64_t a = base + ((uint64_t)k << shift);
+        while (seg + 1 < ix->nseg && ix->start[seg + 1] <= a)
+            seg++;
+        ix->bucket_first[k] = (uint16_t)seg;
+    }
+    ix->bucket_first[MPU_INDEX_BUCKETS] = (uint16_t)(ix->nseg - 1);
+}
+
+void mpu_index_build(struct mpu *mpu)
+{
+    build_segments(mpu);
+    build_buckets(&mpu->index);
+}
+
+/* The segment holding `addr`: the last one whose start is <= addr. */
+unsigned mpu_index_find(const struct mpu_index *ix, uint64_t addr)
+{
+    if (addr < ix->bucket_base)
+        return 0;
+    uint64_t k = (addr - ix->bucket_base) >> ix->bucket_shift;
+    if (k >= MPU_INDEX_BUCKETS)
+        return ix->nseg - 1;
+    unsigned lo = ix->bucket_first[k], hi = ix->bucket_first[k + 1];
+    /* Answer in [lo, hi].  Usually one or two steps; regions clustered in
+     * one bucket fall back to a branch-free binary search. */
+    if (hi - lo <= 4) {
+        while (lo < hi && ix->start[lo + 1] <= addr)
+            lo++;
+        return lo;
+    }
+    unsigned n = hi - lo + 1;
+    const uint64_t *p = &ix->start[lo];
+    while (n > 1) {
+        unsigned half = n / 2;
+        p = p[half] <= addr ? p + half : p;
+        n -= half;
+    }
+    return (unsigned)(p - ix->start);
+}
+
+void mpu_cache_invalidate(struct mpu *mpu)
+{
+    for (unsigned c = 0; c < 2; c++)
+        for (unsigned w = 0; w < MPU_CACHE_WAYS; w++)
+            mpu->cache[c][w] = (struct mpu_cache_entry){.lo = UINT64_MAX, .span = 0,
+                                                        .region = MPU_SEG_NONE};
+}
+
+const struct mpu_cache_entry *mpu_cache_refill(struct mpu *mpu, uint64_t addr, unsigned cls)
+{
+    struct mpu_cache_entry *c = mpu->cache[cls];
+    struct mpu_cache_entry old = c[0];
+    if (addr - c[1].lo <= c[1].span) {
+        c[0] = c[1];
+        c[1] = old;
+        return &c[0];
+    }
+    mpu->stats.cache_misses++;
+    const struct mpu_index *ix = &mpu->index;
+    unsigned s = mpu_index_find(ix, addr);
+    c[1] = old;
+    c[0].lo = ix->start[s];
+    c[0].span = (s + 1 < ix->nseg ? ix->start[s + 1] - 1 : UINT64_MAX) - ix->start[s];
+    c[0].region = ix->region[s];
+    if (c[0].region >= 0) {
+        const struct mpu_region_meta *m = &mpu->meta[c[0].region];
+        c[0].perm = m->perm;
+        c[0].attrindx = m->attrindx;
+        c[0].sh = m->sh;
+    } else {
+        c[0].perm = 0;
+        c[0].attrindx = 0;
+        c[0].sh = 0;
+    }
+    return &c[0];
+}

@@ -1,0 +1,142 @@
+/* Shared between the files of mpu/ only; other folders use mpu/mpu.h. */
+#ifndef MSASIM_MPU_MPU_INTERNAL_H
+#define MSASIM_MPU_MPU_INTERNAL_H
+
+#include "mpu/mpu.h"
+
+/* Permission bits, one nibble per (viewer, WXN) pair in a 32-bit word so
+ * that the fast path extracts the answer with one shift:
+ *   nibble = viewer * 2 + wxn
+ * Viewers:
+ *   0  the regime's own privileged level (EL1 for the EL1 MPU, EL2 for EL2)
+ *   1  the lower level at stage 1 (EL0, or LDTR/STTR at EL1; EL1 MPU only)
+ *   2  stage 2 for an EL1 access (EL2 MPU only, WXN never applies)
+ *   3  stage 2 for an EL0 access (EL2 MPU only) */
+#define MPU_P_R 1u
+#define MPU_P_W 2u
+#define MPU_P_X 4u
+
+enum mpu_viewer {
+    MPU_VIEW_OWN = 0,
+    MPU_VIEW_LOWER = 1,
+    MPU_VIEW_S2_EL1 = 2,
+    MPU_VIEW_S2_EL0 = 3,
+};
+
+static inline unsigned mpu_nibble(enum mpu_viewer v, bool wxn)
+{
+    return (unsigned)v * 2u + (wxn ? 1u : 0u);
+}
+
+static inline unsigned mpu_perm_of(uint32_t perm, unsigned nibble)
+{
+    return (perm >> (4u * nibble)) & 0xFu;
+}
+
+/* mpu_perm.c */
+uint32_t mpu_region_perm(enum mpu_regime regime, uint64_t prbar,
+                         const struct mpu_options *opts);
+void mpu_region_decode(enum mpu_regime regime, const struct mpu_region *r,
+                       const struct mpu_options *opts, struct mpu_region_meta *m);
+/* Background / default map at `addr`: permissions (R/W/X), MAIR byte, SH. */
+unsigned mpu_bgmap_perm(const struct mpu_options *opts, uint64_t addr,
+                        uint8_t *attr, uint8_t *sh);
+static inline bool mpu_region_enabled(const struct mpu_region *r)
+{
+    return (r->prlar & MPU_PRLAR_EN) != 0;
+}
+static inline uint64_t mpu_region_lo(const struct mpu_region *r)
+{
+    return r->prbar & MPU_ADDR_MASK;
+}
+/* The limit is inclusive: hardware appends 0x3F to LIMIT << 6. */
+static inline uint64_t mpu_region_hi(const struct mpu_region *r)
+{
+    return (r->prlar & MPU_ADDR_MASK) | (MPU_GRANULE - 1);
+}
+
+/* mpu_index.c */
+void mpu_index_build(struct mpu *mpu);
+unsigned mpu_index_find(const struct mpu_index *ix, uint64_t addr);
+void mpu_cache_invalidate(struct mpu *mpu);
+/* Second way, then the index; counts a miss when the index is searched. */
+const struct mpu_cache_entry *mpu_cache_refill(struct mpu *mpu, uint64_t addr, unsigned cls);
+
+/* The cache entry covering `addr`: the first way when it covers it (the
+ * common case: a subtract and a compare), else mpu_cache_refill.  `cls` is
+ * 0 for data and 1 for instruction fetches, which keep separate entries so
+ * that code and data do not evict each other. */
+static inline const struct mpu_cache_entry *mpu_cache_lookup(struct mpu *mpu, uint64_t addr,
+                                                             unsigned cls)
+{
+    const struct mpu_cache_entry *e = &mpu->cache[cls][0];
+    if (__builtin_expect(addr - e->lo <= e->span, 1))
+        return e;
+    return mpu_cache_refill(mpu, addr, cls);
+}
+
+/* mpu_lookup.c: one stage against one MPU. */
+struct mpu_stage_out {
+    int16_t region;         /* slot, or -1 (background / no match / overlap) */
+    uint8_t attr;
+    uint8_t sh;
+};
+
+/* Background-region flags for a stage check. */
+#define MPU_BG_ALLOWED 1u   /* BR set and privileged access at the own EL */
+#define MPU_BG_WXN 2u       /* WXN applies to the background region */
+
+struct mpu_stage_req {
+    uint64_t addr;
+    unsigned need;          /* MPU_P_* bits */
+    unsigned cls;           /* 0 data, 1 instruction */
+    unsigned nibble;        /* mpu_nibble(viewer, wxn) */
+    unsigned bg;            /* MPU_BG_* */
+    uint64_t mair;
+};
+
+/* Out of line: background region, no match, overlap, and the bookkeeping
+ * of accesses made while a write is pending. */
+enum mpu_fault_kind mpu_stage_slow(struct mpu *mpu, const struct mpu_stage_req *rq,
+                                   const struct mpu_cache_entry *e,
+                                   struct mpu_stage_out *out);
+
+/* Kind of permission fault for `need` against granted `perm`, or NONE. */
+static inline enum mpu_fault_kind mpu_perm_fault(unsigned need, unsigned perm)
+{
+    unsigned missing = need & ~perm;
+    if (__builtin_expect(!missing, 1))
+        return MPU_FAULT_NONE;
+    if (missing & MPU_P_X)
+        return MPU_FAULT_PERM_EXEC;
+    if (missing & MPU_P_W)
+        return MPU_FAULT_PERM_WRITE;
+    return MPU_FAULT_PERM_READ;
+}
+
+/* One stage against one MPU, inline with scalar arguments so that the
+ * common case (a cached single region, nothing pending) stays in the
+ * caller's registers. */
+static inline enum mpu_fault_kind mpu_stage_check(struct mpu *mpu, uint64_t addr,
+                                                  unsigned need, unsigned cls,
+                                                  unsigned nibble, unsigned bg,
+                                                  uint64_t mair,
+                                                  struct mpu_stage_out *out)
+{
+    const struct mpu_cache_entry *e = mpu_cache_lookup(mpu, addr, cls);
+    if (__builtin_expect(e->region >= 0 && !mpu->pending, 1)) {
+        out->region = (int16_t)e->region;
+        out->attr = (uint8_t)(mair >> (8 * e->attrindx));
+        out->sh = e->sh;
+        return mpu_perm_fault(need, mpu_perm_of(e->perm, nibble));
+    }
+    struct mpu_stage_req rq = {addr, need, cls, nibble, bg, mair};
+    return mpu_stage_slow(mpu, &rq, e, out);
+}
+
+/* mpu_stats.c */
+void mpu_stats_reset(struct mpu *mpu);
+void mpu_stats_set_enabled(struct mpu *mpu, unsigned enabled, uint64_t now);
+void mpu_stats_owner_delta(struct mpu *mpu, enum mpu_owner owner, int delta);
+
+#endif

@@ -1,0 +1,75 @@
+/* Context synchronization: the moment region writes take effect.
+ *
+ * The architecture only guarantees that PRBAR/PRLAR/PRENR writes are seen by
+ * accesses after a context synchronization event (ISB, exception entry,
+ * exception return).  The model applies them exactly there, so software
+ * that forgets the ISB runs with the old regions, as it may on hardware, and
+ * the accesses it makes in between are counted (mpu_lookup.c). */
+#include <string.h>
+
+#include "mpu/mpu_internal.h"
+
+static bool same_region(const struct mpu_region *a, const struct mpu_region *b)
+{
+    return a->prbar == b->prbar && a->prlar == b->prlar;
+}
+
+/* Tell the observer about a slot whose effective value changed. */
+static void report(struct mpu *mpu, unsigned slot, uint64_t now)
+{
+    if (!mpu->observer)
+        return;
+    const struct mpu_region *r = &mpu->effective[slot];
+    struct mpu_event ev = {
+        .cycle = now,
+        .slot = slot,
+        .enabled = mpu_region_enabled(r),
+        .prbar = r->prbar,
+        .prlar = r->prlar,
+        .owner = (enum mpu_owner)mpu->owner[slot],
+        .domid = mpu->owner_domid[slot],
+        .enabled_count = mpu->stats.enabled,
+    };
+    mpu->observer(mpu->observer_ctx, mpu, &ev);
+}
+
+void mpu_context_sync(struct mpu *mpu, uint64_t now)
+{
+    mpu->stats.syncs++;
+    mpu->prselr_unsynced = false;
+    if (!mpu->pending)
+        return;
+    mpu->pending = false;
+
+    bool changed = false;
+    for (unsigned i = 0; i < mpu->nregions; i++) {
+        struct mpu_region *eff = &mpu->effective[i];
+        const struct mpu_region *wr = &mpu->written[i];
+        if (same_region(eff, wr))
+            continue;
+        changed = true;
+        bool was = mpu_region_enabled(eff), is = mpu_region_enabled(wr);
+        *eff = *wr;
+        mpu_region_decode(mpu->regime, eff, &mpu->opts, &mpu->meta[i]);
+        if (was != is) {
+            enum mpu_owner owner = (enum mpu_owner)mpu->owner[i];
+            mpu_stats_owner_delta(mpu, owner, is ? +1 : -1);
+            mpu_stats_set_enabled(mpu, mpu->stats.enabled + (is ? 1u : 0u) - (was ? 1u : 0u),
+                                  now);
+        }
+        /* a disabled slot being prepared is not a change anyone sees */
+        if (was || is)
+            report(mpu, i, now);
+    }
+    if (!changed)
+        return;
+    mpu->stats.syncs_changed++;
+    mpu_index_build(mpu);
+    mpu_cache_invalidate(mpu);
+}
+
+void mpu_pair_context_sync(struct mpu_pair *pair, uint64_t now)
+{
+    mpu_context_sync(&pair->el1, now);
+    mpu_context_sync(&pair->el2, now);
+}

@@ -10,6 +10,7 @@ enum msa_exit {
 };
 
 int cmd_platform(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 

@@ -98,4 +98,7 @@ void machine_export_stats(const struct machine *m, const struct machine_result *
 
 const char *machine_stop_name(enum machine_stop s);
 
+/* Profile r: gives every core its EL1 and EL2 MPU (sim/machine_mpu.c). */
+int machine_attach_mpus(struct machine *m, struct msa_error *err);
+
 #endif

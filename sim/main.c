@@ -11,6 +11,7 @@ struct subcommand {
 };
 
 static const struct subcommand subcommands[] = {
+    {"run", cmd_run, "run bare-metal AArch64 programs on a simulated platform"},
     {"report", cmd_report, "render a statistics file as text, CSV or JSON"},
     {"sweep", cmd_sweep, "run a subcommand over the cross product of parameter values, write CSV"},
     {"platform", cmd_platform, "show the platform described by a device tree (or virt, fvp-r)"},

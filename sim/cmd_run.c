@@ -1,0 +1,153 @@
+/* msasim run: execute bare-metal programs on a simulated platform. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sim/cli.h"
+#include "sim/machine.h"
+#include "sim/options.h"
+#include "sim/stats.h"
+
+struct run_opts {
+    const char *platform;
+    int profile;
+    const char *hv;
+    uint64_t cores;
+    uint64_t mpu_regions;
+    uint64_t el1_mpu_regions;
+    bool timing;
+    uint64_t max_insns;
+    const char *stats_json;
+};
+
+static const char *const profile_names[] = {"r", "a", NULL};
+
+static const struct opt_spec run_specs[] = {
+    {"platform", OPT_STRING, offsetof(struct run_opts, platform), "P",
+     "virt, fvp-r (default) or a DTB/DTS file", 0, 0, NULL},
+    {"profile", OPT_CHOICE, offsetof(struct run_opts, profile), NULL,
+     "r: Armv8-R AArch64, a: Armv8-A (default: from the platform's CPUs)", 0, 0, profile_names},
+    {"hv", OPT_STRING, offsetof(struct run_opts, hv), "MODULE",
+     "hypervisor model; only 'none' (the program runs bare at EL2) so far", 0, 0, NULL},
+    {"cores", OPT_UINT, offsetof(struct run_opts, cores), "N",
+     "number of cores (default: as the device tree lists)", 1, 64, NULL},
+    {"mpu-regions", OPT_UINT, offsetof(struct run_opts, mpu_regions), "N",
+     "EL2 MPU regions per core, profile r (default 32)", 1, 256, NULL},
+    {"el1-mpu-regions", OPT_UINT, offsetof(struct run_opts, el1_mpu_regions), "N",
+     "EL1 MPU regions per core, profile r (default 16)", 1, 256, NULL},
+    {"timing", OPT_ONOFF, offsetof(struct run_opts, timing), NULL,
+     "cycle model; only 'off' (functional execution) so far", 0, 0, NULL},
+    {"max-insns", OPT_UINT, offsetof(struct run_opts, max_insns), "N",
+     "stop after N instructions in total, exit status 1 (default: no limit)", 1, UINT64_MAX, NULL},
+    {"stats-json", OPT_STRING, offsetof(struct run_opts, stats_json), "FILE",
+     "write the statistics as JSON (schema in sim/STATS_SCHEMA.md); - for stdout", 0, 0, NULL},
+    {0},
+};
+
+static void run_usage(FILE *out)
+{
+    fputs("usage: msasim run [OPTIONS] PROGRAM\n"
+          "\n"
+          "Runs a bare-metal AArch64 program (ELF, or Linux arm64 Image) on the\n"
+          "platform: it starts at EL2 with the MMU and MPU off, at the entry point,\n"
+          "as QEMU starts a -kernel with virtualization=on.  The program's output\n"
+          "(semihosting and PL011) is the only thing printed on stdout; a semihosting\n"
+          "exit sets the exit status.\n"
+          "\noptions:\n",
+          out);
+    opt_print_help(run_specs, out);
+}
+
+static void show_progress(void *ctx, uint64_t insns)
+{
+    fprintf(stderr, "\rmsasim: %" PRIu64 " M instructions", insns / 1000000);
+}
+
+int cmd_run(int argc, char **argv)
+{
+    struct run_opts o = {0};
+    o.platform = "fvp-r";
+    o.profile = -1;
+    o.hv = "none";
+    o.mpu_regions = 32;
+    o.el1_mpu_regions = 16;
+    struct opt_result res;
+    struct msa_error err = {{0}};
+    bool help;
+    if (opt_parse(run_specs, &o, argc, argv, &res, &help, "run", &err) < 0) {
+        cli_error(err.msg);
+        return MSA_EXIT_USAGE;
+    }
+    if (help) {
+        run_usage(stdout);
+        return MSA_EXIT_OK;
+    }
+    if (strcmp(o.hv, "none") != 0) {
+        fprintf(stderr, "msasim: run: --hv: '%s' is not accepted: no hypervisor model is built in yet; expected none\n", o.hv);
+        return MSA_EXIT_USAGE;
+    }
+    if (o.timing) {
+        cli_error("run: --timing: 'on' is not accepted: the cycle model is not built yet; expected off");
+        return MSA_EXIT_USAGE;
+    }
+    if (res.npositional != 1) {
+        cli_error(res.npositional ? "run: give exactly one PROGRAM" : "run: missing PROGRAM (see msasim run --help)");
+        return MSA_EXIT_USAGE;
+    }
+
+    struct machine_config cfg;
+    machine_config_default(&cfg);
+    cfg.platform = o.platform;
+    cfg.profile = o.profile < 0 ? MACHINE_PROFILE_FROM_PLATFORM
+                                : (o.profile == 0 ? MACHINE_PROFILE_R : MACHINE_PROFILE_A);
+    cfg.cores = (unsigned)o.cores;
+    cfg.mpu_regions = (unsigned)o.mpu_regions;
+    cfg.el1_mpu_regions = (unsigned)o.el1_mpu_regions;
+
+    struct machine *m;
+    if (machine_create(&cfg, &m, &err) < 0) {
+        cli_error(err.msg);
+        return MSA_EXIT_USAGE;
+    }
+    if (machine_load_program(m, res.positional[0], &err) < 0) {
+        cli_error(err.msg);
+        machine_destroy(m);
+        return MSA_EXIT_USAGE;
+    }
+    bool tty = isatty(STDERR_FILENO);
+    struct machine_result r = machine_run(m, o.max_insns, tty ? show_progress : NULL, NULL);
+    fflush(stdout);
+    if (tty && r.insns >= (1u << 24))
+        fputc('\n', stderr);
+
+    int status;
+    switch (r.reason) {
+    case MACHINE_STOP_EXIT: status = r.exit_status; break;
+    case MACHINE_STOP_SYSTEM_OFF:
+    case MACHINE_STOP_ALL_OFF: status = MSA_EXIT_OK; break;
+    default:
+        fprintf(stderr, "msasim: %s\n", r.message[0] ? r.message : machine_stop_name(r.reason));
+        status = MSA_EXIT_SIM_FAILED;
+    }
+
+    if (o.stats_json) {
+        struct stats *s = stats_new();
+        if (!s) {
+            cli_error("out of memory");
+            machine_destroy(m);
+            return MSA_EXIT_SIM_FAILED;
+        }
+        stats_meta_set(s, "tool", "msasim " MSASIM_VERSION);
+        stats_meta_set(s, "command", "run");
+        stats_meta_set(s, "program", res.positional[0]);
+        machine_export_stats(m, &r, s);
+        if (stats_write_json_file(s, o.stats_json, &err) < 0) {
+            cli_error(err.msg);
+            status = MSA_EXIT_USAGE;
+        }
+        stats_free(s);
+    }
+    machine_destroy(m);
+    return status;
+}

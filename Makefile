@@ -106,7 +106,7 @@ test: deps
 	@BUILD=$(BUILD) tests/run-tests.sh
 
 demo: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(WORKLOADS)
 	@BUILD=$(BUILD) tools/demo.sh
 
 bench: deps

@@ -3,8 +3,14 @@
 set -eu
 BUILD=${BUILD:-build}
 M="$BUILD/msasim"
-for p in fvp-r virt; do
-    echo "== msasim platform show $p"
-    "$M" platform show "$p"
-    echo
-done
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+echo "== msasim platform show fvp-r"
+"$M" platform show fvp-r
+echo
+echo "== msasim run --platform fvp-r --cores 1 --stats-json stats.json build/workloads/hello.elf"
+"$M" run --platform fvp-r --cores 1 --stats-json "$out/stats.json" "$BUILD/workloads/hello.elf"
+echo
+echo "== msasim report stats.json (summary)"
+"$M" report "$out/stats.json" | sed -n '1,/^counters/p' | sed '$d'

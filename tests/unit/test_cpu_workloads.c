@@ -159,7 +159,7 @@ static char *run_qemu(const char *elf)
     int fd = mkstemp(tmpl);
     ck_assert_int_ge(fd, 0);
     close(fd);
-    char cmd[1024];
+    char cmd[2048];
     snprintf(cmd, sizeof cmd,
              "timeout 60 qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 "
              "-cpu cortex-a57 -m 1G -nographic -monitor none "

@@ -1,0 +1,162 @@
+/* Accounting: what each operation cost (a stack of operations in progress,
+ * each frame's cost added to its parent's when it ends, so an operation's
+ * figure includes its sub-operations), and region pressure per core over
+ * time (sampled at every ISB, when region writes become effective). */
+#include <stdio.h>
+#include <string.h>
+
+#include "hv/hv_internal.h"
+#include "sim/stats.h"
+
+struct hv_cost_acc *hv_acc_current(struct hv *hv)
+{
+    /* stack[0] is the root frame: work done outside any operation. */
+    return &hv->stack[hv->depth ? hv->depth - 1 : 0].acc;
+}
+
+void hv_acc_op_begin(struct hv *hv, enum hv_op op)
+{
+    if (hv->depth == 0)
+        hv->depth = 1;
+    if (hv->depth >= HV_OP_STACK) {
+        /* Deeper nesting than any module needs: fold into the current frame. */
+        return;
+    }
+    struct hv_op_frame *f = &hv->stack[hv->depth++];
+    memset(f, 0, sizeof *f);
+    f->op = op;
+}
+
+static void acc_add(struct hv_cost_acc *to, const struct hv_cost_acc *from)
+{
+    to->cycles += from->cycles;
+    to->mpu_writes += from->mpu_writes;
+    to->mpu_reads += from->mpu_reads;
+    to->dsb += from->dsb;
+    to->isb += from->isb;
+    to->tlbi += from->tlbi;
+    to->cache_ops += from->cache_ops;
+    to->cache_lines += from->cache_lines;
+    to->sysreg_writes += from->sysreg_writes;
+    to->mem_bytes += from->mem_bytes;
+    to->sw_steps += from->sw_steps;
+    to->cyc_mpu += from->cyc_mpu;
+    to->cyc_barrier += from->cyc_barrier;
+    to->cyc_tlbi += from->cyc_tlbi;
+    to->cyc_cache += from->cyc_cache;
+    to->cyc_mem += from->cyc_mem;
+    to->cyc_sysreg += from->cyc_sysreg;
+    to->cyc_sw += from->cyc_sw;
+}
+
+/* True when a map-kind operation encloses the frame at `depth`. */
+static bool inside_map_op(const struct hv *hv, unsigned depth)
+{
+    for (unsigned i = 1; i < depth; i++)
+        if (hv_op_is_map(hv->stack[i].op))
+            return true;
+    return false;
+}
+
+void hv_acc_op_end(struct hv *hv, enum hv_op op, int status)
+{
+    if (hv->depth <= 1 || hv->stack[hv->depth - 1].op != op)
+        return;   /* unbalanced: ignore rather than corrupt the stack */
+    struct hv_op_frame *f = &hv->stack[hv->depth - 1];
+    struct hv_op_stats *st = &hv->ops[op];
+    st->count++;
+    if (status < 0)
+        st->failures++;
+    acc_add(&st->total, &f->acc);
+    if (!st->cycles && hv->stats) {
+        char name[96];
+        snprintf(name, sizeof name, "hv.op.%s.cycles", hv_op_name(op));
+        st->cycles = stats_histogram(hv->stats, name, "cycles per operation");
+    }
+    if (st->cycles)
+        stats_hist_add(st->cycles, f->acc.cycles);
+    if (hv_op_is_map(op) && !inside_map_op(hv, hv->depth - 1)) {
+        hv->map_ops++;
+        hv->map_cycles += f->acc.cycles;
+    }
+    struct hv_cost_acc done = f->acc;
+    hv->depth--;
+    acc_add(&hv->stack[hv->depth - 1].acc, &done);
+}
+
+/* ---- Region pressure ------------------------------------------------------ */
+
+void hv_pressure_init(struct hv *hv)
+{
+    for (unsigned c = 0; c < hv->ncores; c++) {
+        struct hv_pressure *p = &hv->press[c];
+        memset(p, 0, sizeof *p);
+        p->start = p->last = hv->now;
+        if (hv->stats) {
+            char name[64];
+            snprintf(name, sizeof name, "hv.core%u.regions", c);
+            p->series = stats_series(hv->stats, name,
+                                     "enabled EL2 MPU regions over cycles (effective after ISB)");
+            if (p->series)
+                stats_series_append(p->series, hv->now, 0);
+        }
+    }
+}
+
+static void advance(struct hv *hv, struct hv_pressure *p)
+{
+    if (hv->now > p->last) {
+        double dt = (double)(hv->now - p->last);
+        p->area += p->cur * dt;
+        p->phase_area[hv->phase] += p->cur * dt;
+        p->phase_time[hv->phase] += hv->now - p->last;
+        p->last = hv->now;
+    }
+}
+
+void hv_pressure_sample(struct hv *hv, unsigned core)
+{
+    struct hv_pressure *p = &hv->press[core];
+    const struct mpu *m = &hv->mpus[core].el2;
+    unsigned n = mpu_enabled_count(m);
+    advance(hv, p);
+    if (n > p->peak)
+        p->peak = n;
+    if (n > p->phase_peak[hv->phase])
+        p->phase_peak[hv->phase] = n;
+    if (n != p->cur && p->series)
+        stats_series_append(p->series, hv->now, n);
+    p->cur = n;
+
+    /* Guest stage-2 regions per domain, from the owner tags. */
+    unsigned per[HV_MAX_DOMAINS] = {0};
+    for (unsigned s = 0; s < m->nregions; s++) {
+        if (!(m->effective[s].prlar & MPU_PRLAR_EN) || m->owner[s] != MPU_OWNER_GUEST_STAGE2)
+            continue;
+        uint32_t d = m->owner_domid[s] - HV_DOMID_FIRST;
+        if (d < HV_MAX_DOMAINS)
+            per[d]++;
+    }
+    for (unsigned d = 0; d < hv->info.ndomains && d < HV_MAX_DOMAINS; d++) {
+        p->dom_cur[d] = per[d];
+        if (per[d] > p->dom_peak[d])
+            p->dom_peak[d] = per[d];
+    }
+}
+
+void hv_pressure_set_phase(struct hv *hv, enum hv_phase phase)
+{
+    for (unsigned c = 0; c < hv->ncores; c++) {
+        struct hv_pressure *p = &hv->press[c];
+        advance(hv, p);
+        if (p->cur > p->phase_peak[phase])
+            p->phase_peak[phase] = p->cur;
+    }
+    hv->phase = phase;
+}
+
+void hv_pressure_close(struct hv *hv)
+{
+    for (unsigned c = 0; c < hv->ncores; c++)
+        advance(hv, &hv->press[c]);
+}

@@ -1,0 +1,375 @@
+/* The hardware-access layer on the simulated machine: each call reaches
+ * the core's struct mpu_pair through the system-register interface an MSR
+ * or MRS uses, is counted in the operation in progress and charged in
+ * cycles from struct hv_costs. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hv/hv_internal.h"
+#include "sim/ram.h"
+
+void hv_charge(struct hv *hv, uint64_t cycles, uint64_t *cat)
+{
+    struct hv_cost_acc *acc = hv_acc_current(hv);
+    hv->now += cycles;
+    acc->cycles += cycles;
+    if (cat)
+        *cat += cycles;
+}
+
+static struct mpu_pair *pair_of(struct hv *hv, unsigned core)
+{
+    return &hv->mpus[core < hv->ncores ? core : 0];
+}
+
+static uint32_t encode(unsigned el, enum hv_mpu_reg reg, unsigned alias)
+{
+    unsigned op1 = el == 2 ? 4 : 0;
+    alias &= 15;
+    switch (reg) {
+    case HV_MPU_PRSELR: return MPU_SYSREG_ENC(3, op1, 6, 2, 1);
+    case HV_MPU_PRENR: return MPU_SYSREG_ENC(3, op1, 6, 1, 1);
+    case HV_MPU_MPUIR: return MPU_SYSREG_ENC(3, op1, 0, 0, 4);
+    case HV_MPU_PRBAR: return MPU_SYSREG_ENC(3, op1, 6, 8 + alias / 2, 4 * (alias % 2));
+    case HV_MPU_PRLAR: return MPU_SYSREG_ENC(3, op1, 6, 8 + alias / 2, 4 * (alias % 2) + 1);
+    }
+    return 0;
+}
+
+static unsigned hal_ncores_impl(struct hv_hal *h)
+{
+    return hv_of_hal(h)->ncores;
+}
+
+static uint64_t hal_mpu_read_impl(struct hv_hal *h, unsigned core, unsigned el,
+                                  enum hv_mpu_reg reg, unsigned alias)
+{
+    struct hv *hv = hv_of_hal(h);
+    struct hv_cost_acc *acc = hv_acc_current(hv);
+    uint64_t v = 0;
+    mpu_sysreg_read(pair_of(hv, core), encode(el, reg, alias), &v);
+    acc->mpu_reads++;
+    hv_charge(hv, hv->costs.mrs_mpu, &acc->cyc_mpu);
+    return v;
+}
+
+static void hal_mpu_write_impl(struct hv_hal *h, unsigned core, unsigned el,
+                               enum hv_mpu_reg reg, unsigned alias, uint64_t value)
+{
+    struct hv *hv = hv_of_hal(h);
+    struct hv_cost_acc *acc = hv_acc_current(hv);
+    if (reg == HV_MPU_MPUIR)
+        return;   /* read-only: a write would be UNDEFINED; nothing happens */
+    mpu_sysreg_write(pair_of(hv, core), encode(el, reg, alias), value);
+    acc->mpu_writes++;
+    hv_charge(hv, hv->costs.msr_mpu, &acc->cyc_mpu);
+}
+
+static void hal_isb_impl(struct hv_hal *h, unsigned core);
+
+/* Xen's prepare_selector: PRSELR is only rewritten (and synchronized) when
+ * the slot lies in another group of 16; the aliases reach the rest. */
+static unsigned select_group(struct hv_hal *h, unsigned core, unsigned el, unsigned slot)
+{
+    uint64_t cur = hal_mpu_read_impl(h, core, el, HV_MPU_PRSELR, 0);
+    if ((cur & 0xFF) != (slot & 0xF0)) {
+        hal_mpu_write_impl(h, core, el, HV_MPU_PRSELR, 0, slot & 0xF0);
+        hal_isb_impl(h, core);
+    }
+    return slot & 0xF;
+}
+
+static void hal_mpu_write_region_impl(struct hv_hal *h, unsigned core, unsigned el,
+                                      unsigned slot, uint64_t prbar, uint64_t prlar)
+{
+    unsigned n = select_group(h, core, el, slot);
+    hal_mpu_write_impl(h, core, el, HV_MPU_PRBAR, n, prbar);
+    hal_mpu_write_impl(h, core, el, HV_MPU_PRLAR, n, prlar);
+}
+
+static void hal_mpu_read_region_impl(struct hv_hal *h, unsigned core, unsigned el,
+                                     unsigned slot, uint64_t *prbar, uint64_t *prlar)
+{
+    unsigned n = select_group(h, core, el, slot);
+    *prbar = hal_mpu_read_impl(h, core, el, HV_MPU_PRBAR, n);
+    *prlar = hal_mpu_read_impl(h, core, el, HV_MPU_PRLAR, n);
+}
+
+static uint64_t hal_sysreg_read_impl(struct hv_hal *h, unsigned core, enum hv_sysreg reg)
+{
+    struct hv *hv = hv_of_hal(h);
+    if (core >= hv->ncores || (unsigned)reg >= HV_SYSREG_COUNT)
+        return 0;
+    return hv->sysregs[core][reg];
+}
+
+static void hal_sysreg_write_impl(struct hv_hal *h, unsigned core, enum hv_sysreg reg,
+                                  uint64_t value)
+{
+    struct hv *hv = hv_of_hal(h);
+    struct hv_cost_acc *acc = hv_acc_current(hv);
+    if (core < hv->ncores && (unsigned)reg < HV_SYSREG_COUNT)
+        hv->sysregs[core][reg] = value;
+    acc->sysreg_writes++;
+    hv_charge(hv, hv->costs.msr_sysreg, &acc->cyc_sysreg);
+}
+
+static void hal_dsb_impl(struct hv_hal *h, unsigned core)
+{
+    struct hv *hv = hv_of_hal(h);
+    struct hv_cost_acc *acc = hv_acc_current(hv);
+    acc->dsb++;
+    hv_charge(hv, hv->costs.dsb, &acc->cyc_barrier);
+}
+
+static void hal_isb_impl(struct hv_hal *h, unsigned core)
+{
+    struct hv *hv = hv_of_hal(h);
+    struct hv_cost_acc *acc = hv_acc_current(hv);
+    acc->isb++;
+    hv_charge(hv, hv->costs.isb, &acc->cyc_barrier);
+    if (core < hv->ncores) {
+        mpu_pair_context_sync(&hv->mpus[core], hv->now);
+        hv_pressure_sample(hv, core);
+    }
+}
+
+static void hal_tlbi_impl(struct hv_hal *h, unsigned core, enum hv_tlbi op, uint64_t arg)
+{
+    struct hv *hv = hv_of_hal(h);
+    struct hv_cost_acc *acc = hv_acc_current(hv);
+    acc->tlbi++;
+    hv_charge(hv, hv->costs.tlbi, &acc->cyc_tlbi);
+}
+
+static uint64_t lines_of(uint64_t base, uint64_t size)
+{
+    if (!size)
+        return 0;
+    uint64_t first = base / 64, last = (base + size - 1) / 64;
+    return last - first + 1;
+}
+
+static void hal_dcache_impl(struct hv_hal *h, unsigned core, enum hv_cache_op op, uint64_t base,
+                            uint64_t size)
+{
+    struct hv *hv = hv_of_hal(h);
+    struct hv_cost_acc *acc = hv_acc_current(hv);
+    uint64_t lines = lines_of(base, size);
+    acc->cache_ops++;
+    acc->cache_lines += lines;
+    hv_charge(hv, hv->costs.dc_line * lines, &acc->cyc_cache);
+}
+
+static void hal_icache_impl(struct hv_hal *h, unsigned core)
+{
+    struct hv *hv = hv_of_hal(h);
+    struct hv_cost_acc *acc = hv_acc_current(hv);
+    acc->cache_ops++;
+    hv_charge(hv, hv->costs.ic_all, &acc->cyc_cache);
+}
+
+static void hal_errorf_impl(struct hv_hal *h, const char *fmt, ...)
+{
+    struct hv *hv = hv_of_hal(h);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(hv->error, sizeof hv->error, fmt, ap);
+    va_end(ap);
+    hv->has_error = true;
+}
+
+/* An EL2 access by `core` to [addr, addr + len): every 4 KiB page it
+ * touches, and its last byte, must be permitted by the effective EL2
+ * regions, as they would be on the real core (SCTLR_EL2 and MAIR_EL2 as the
+ * module wrote them). */
+static int check_access(struct hv *hv, unsigned core, uint64_t addr, uint64_t len,
+                        enum mpu_access type)
+{
+    if (!len || core >= hv->ncores)
+        return 0;
+    struct mpu_ctl ctl;
+    mpu_ctl_from_regs(&ctl, hv->sysregs[core][HV_SYSREG_SCTLR_EL1],
+                      hv->sysregs[core][HV_SYSREG_SCTLR_EL2], hv->sysregs[core][HV_SYSREG_HCR_EL2],
+                      hv->sysregs[core][HV_SYSREG_VTCR_EL2], 0,
+                      hv->sysregs[core][HV_SYSREG_MAIR_EL2]);
+    uint64_t end = addr + len - 1;
+    if (end < addr)
+        end = UINT64_MAX;
+    uint64_t at = addr;
+    for (;;) {
+        struct mpu_req req = {.addr = at, .type = type, .el = 2, .unprivileged = false};
+        struct mpu_result res;
+        if (!mpu_lookup(&hv->mpus[core], &ctl, &req, &res)) {
+            hv->el2_faults++;
+            hal_errorf_impl(&hv->hal,
+                            "EL2 %s of 0x%llx on core %u faults on the EL2 MPU (%s): the "
+                            "hypervisor touched memory it had not mapped",
+                            type == MPU_ACC_WRITE ? "write" : "read", (unsigned long long)at, core,
+                            mpu_fault_kind_name(res.kind));
+            return HV_ERR_FAULT;
+        }
+        if (at == end)
+            return 0;
+        uint64_t next = (at | 0xFFF) + 1;
+        at = (next == 0 || next > end) ? end : next;
+    }
+}
+
+/* With RAM attached the bytes move; a range that is not RAM (a device)
+ * reads as zeros and ignores writes, as nothing models its registers here. */
+static void ram_copy(struct hv *hv, uint64_t dst, uint64_t src, uint64_t len)
+{
+    uint8_t buf[4096];
+    for (uint64_t done = 0; done < len;) {
+        uint64_t n = len - done < sizeof buf ? len - done : sizeof buf;
+        if (ram_read(hv->sim_ram, src + done, buf, n) < 0)
+            memset(buf, 0, (size_t)n);
+        (void)ram_write(hv->sim_ram, dst + done, buf, n);
+        done += n;
+    }
+}
+
+static int hal_mem_copy_impl(struct hv_hal *h, unsigned core, uint64_t dst, uint64_t src,
+                             uint64_t len)
+{
+    struct hv *hv = hv_of_hal(h);
+    int rc = check_access(hv, core, src, len, MPU_ACC_READ);
+    if (rc == 0)
+        rc = check_access(hv, core, dst, len, MPU_ACC_WRITE);
+    if (rc)
+        return rc;
+    if (hv->sim_ram)
+        ram_copy(hv, dst, src, len);
+    struct hv_cost_acc *acc = hv_acc_current(hv);
+    acc->mem_bytes += len;
+    hv_charge(hv, hv->costs.copy_line * ((len + 63) / 64), &acc->cyc_mem);
+    return 0;
+}
+
+static int hal_mem_set_impl(struct hv_hal *h, unsigned core, uint64_t dst, uint8_t byte,
+                            uint64_t len)
+{
+    struct hv *hv = hv_of_hal(h);
+    int rc = check_access(hv, core, dst, len, MPU_ACC_WRITE);
+    if (rc)
+        return rc;
+    if (hv->sim_ram) {
+        if (byte == 0) {
+            (void)ram_zero(hv->sim_ram, dst, len);
+        } else {
+            uint8_t buf[256];
+            memset(buf, byte, sizeof buf);
+            for (uint64_t done = 0; done < len;) {
+                uint64_t n = len - done < sizeof buf ? len - done : sizeof buf;
+                (void)ram_write(hv->sim_ram, dst + done, buf, n);
+                done += n;
+            }
+        }
+    }
+    struct hv_cost_acc *acc = hv_acc_current(hv);
+    acc->mem_bytes += len;
+    hv_charge(hv, hv->costs.zero_line * ((len + 63) / 64), &acc->cyc_mem);
+    return 0;
+}
+
+/* Without RAM (the boot path) reads return zeros. */
+static int hal_mem_read_impl(struct hv_hal *h, unsigned core, uint64_t pa, void *buf,
+                             uint64_t len)
+{
+    struct hv *hv = hv_of_hal(h);
+    int rc = check_access(hv, core, pa, len, MPU_ACC_READ);
+    if (rc)
+        return rc;
+    if (!hv->sim_ram || ram_read(hv->sim_ram, pa, buf, len) < 0)
+        memset(buf, 0, (size_t)len);
+    struct hv_cost_acc *acc = hv_acc_current(hv);
+    acc->mem_bytes += len;
+    hv_charge(hv, hv->costs.copy_line * ((len + 63) / 64), &acc->cyc_mem);
+    return 0;
+}
+
+static int hal_mem_write_impl(struct hv_hal *h, unsigned core, uint64_t pa, const void *buf,
+                              uint64_t len)
+{
+    struct hv *hv = hv_of_hal(h);
+    int rc = check_access(hv, core, pa, len, MPU_ACC_WRITE);
+    if (rc)
+        return rc;
+    if (hv->sim_ram)
+        (void)ram_write(hv->sim_ram, pa, buf, len);
+    struct hv_cost_acc *acc = hv_acc_current(hv);
+    acc->mem_bytes += len;
+    hv_charge(hv, hv->costs.copy_line * ((len + 63) / 64), &acc->cyc_mem);
+    return 0;
+}
+
+static void hal_tag_impl(struct hv_hal *h, unsigned core, unsigned slot, enum hv_owner owner,
+                         uint32_t domid)
+{
+    struct hv *hv = hv_of_hal(h);
+    if (core < hv->ncores)
+        mpu_set_owner(&hv->mpus[core].el2, slot, (enum mpu_owner)owner, domid);
+}
+
+static void hal_op_begin_impl(struct hv_hal *h, enum hv_op op)
+{
+    hv_acc_op_begin(hv_of_hal(h), op);
+}
+
+static void hal_op_end_impl(struct hv_hal *h, enum hv_op op, int status)
+{
+    hv_acc_op_end(hv_of_hal(h), op, status);
+}
+
+static void hal_sw_impl(struct hv_hal *h, unsigned core, uint64_t steps)
+{
+    struct hv *hv = hv_of_hal(h);
+    struct hv_cost_acc *acc = hv_acc_current(hv);
+    acc->sw_steps += steps;
+    hv_charge(hv, hv->costs.sw_step * steps, &acc->cyc_sw);
+}
+
+static void hal_notef_impl(struct hv_hal *h, const char *fmt, ...)
+{
+    struct hv *hv = hv_of_hal(h);
+    char line[MSA_ERROR_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    hv_note(hv, "%s: %s", hv->mod->name, line);
+}
+
+static uint64_t hal_now_impl(struct hv_hal *h)
+{
+    return hv_of_hal(h)->now;
+}
+
+const struct hv_hal_ops hv_hal_ops_impl = {
+    .api_version = HV_API_VERSION,
+    .ncores = hal_ncores_impl,
+    .mpu_read = hal_mpu_read_impl,
+    .mpu_write = hal_mpu_write_impl,
+    .mpu_write_region = hal_mpu_write_region_impl,
+    .mpu_read_region = hal_mpu_read_region_impl,
+    .sysreg_read = hal_sysreg_read_impl,
+    .sysreg_write = hal_sysreg_write_impl,
+    .dsb = hal_dsb_impl,
+    .isb = hal_isb_impl,
+    .tlbi = hal_tlbi_impl,
+    .dcache = hal_dcache_impl,
+    .icache_inval_all = hal_icache_impl,
+    .mem_copy = hal_mem_copy_impl,
+    .mem_set = hal_mem_set_impl,
+    .mem_read = hal_mem_read_impl,
+    .mem_write = hal_mem_write_impl,
+    .tag = hal_tag_impl,
+    .op_begin = hal_op_begin_impl,
+    .op_end = hal_op_end_impl,
+    .sw = hal_sw_impl,
+    .errorf = hal_errorf_impl,
+    .notef = hal_notef_impl,
+    .now = hal_now_impl,
+};

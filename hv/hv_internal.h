@@ -1,0 +1,169 @@
+/* Shared between the files of the hypervisor core (the .c files directly in
+ * hv/); modules and other folders use hv/hv.h and hv/hal.h only. */
+#ifndef MSASIM_HV_HV_INTERNAL_H
+#define MSASIM_HV_HV_INTERNAL_H
+
+#include "hv/hal.h"
+#include "hv/hv.h"
+#include "mpu/mpu.h"
+
+struct stats;
+struct stats_hist;
+struct stats_series;
+
+/* What one operation cost, by kind of hardware work. */
+struct hv_cost_acc {
+    uint64_t cycles;
+    uint64_t mpu_writes, mpu_reads, dsb, isb, tlbi, cache_ops, cache_lines;
+    uint64_t sysreg_writes, mem_bytes, sw_steps;
+    uint64_t cyc_mpu, cyc_barrier, cyc_tlbi, cyc_cache, cyc_mem, cyc_sysreg, cyc_sw;
+};
+
+struct hv_op_stats {
+    uint64_t count;
+    uint64_t failures;
+    struct hv_cost_acc total;
+    struct stats_hist *cycles;      /* per operation, registered on first use */
+};
+
+#define HV_OP_STACK 16
+
+struct hv_op_frame {
+    enum hv_op op;
+    struct hv_cost_acc acc;
+};
+
+enum hv_phase { HV_PHASE_BOOT = 0, HV_PHASE_RUNTIME = 1, HV_PHASE_COUNT };
+
+/* Region pressure of one core's EL2 MPU (effective, synchronized regions). */
+struct hv_pressure {
+    unsigned cur;
+    unsigned peak;
+    uint64_t last;                  /* cycle of the last change */
+    uint64_t start;                 /* cycle tracking started */
+    double area;                    /* sum of cur * cycles */
+    unsigned phase_peak[HV_PHASE_COUNT];
+    double phase_area[HV_PHASE_COUNT];
+    uint64_t phase_time[HV_PHASE_COUNT];
+    unsigned dom_cur[HV_MAX_DOMAINS];
+    unsigned dom_peak[HV_MAX_DOMAINS];
+    uint64_t failures;
+    struct stats_series *series;
+};
+
+struct hv_vcpu_slot {
+    int domain;                     /* index into info.domains */
+    unsigned vcpu;
+    unsigned core;
+};
+
+#define HV_MAX_NOTES 16
+#define HV_MAX_FINDINGS 16
+
+struct hv {
+    struct hv_hal hal;              /* first: the HAL callbacks cast back to struct hv */
+    const struct platform *plat;
+    const struct hv_module_ops *mod;
+    void *dl;
+    void *state;
+    struct hv_costs costs;
+    bool continue_on_exhaustion;
+    enum hv_check_mode check;
+
+    unsigned ncores;
+    unsigned el2_regions, el1_regions;
+    struct mpu_pair *mpus;          /* [ncores] */
+    bool own_mpus;
+    struct ram *sim_ram;            /* NULL: copies are counted, not made */
+    uint64_t sysregs[HV_MAX_CORES][HV_SYSREG_COUNT];
+    bool online[HV_MAX_CORES];
+
+    /* Boot information and the storage behind its pointers. */
+    struct hv_boot_info info;
+    struct hv_range *reserved, *heap;
+    struct hv_blob *blobs;
+    struct hv_domain_info *domains;
+    struct hv_device *devices;      /* [ndevices], grouped by domain */
+    unsigned ndevices;
+    bool heap_assumed;
+    struct hv_range fdt;            /* where the device tree lies */
+    uint64_t cfg_fdt_size;          /* hv_config.fdt_size */
+
+    unsigned nvcpus;
+    struct hv_vcpu_slot vcpus[HV_MAX_VCPUS];
+    unsigned vcpu_core[HV_MAX_VCPUS];
+    unsigned vcpu_id[HV_MAX_VCPUS];
+    int cur_vcpu[HV_MAX_CORES];     /* global vCPU index, -1 idle */
+
+    /* Accounting */
+    uint64_t now;
+    struct hv_op_frame stack[HV_OP_STACK];
+    unsigned depth;
+    struct hv_op_stats ops[HV_OP_COUNT];
+    uint64_t map_ops, map_cycles;   /* outermost map-kind operations */
+    enum hv_phase phase;
+    struct hv_pressure *press;      /* [ncores] */
+    uint64_t failures, phase_failures[HV_PHASE_COUNT];
+    uint64_t el2_faults;
+    unsigned consistency_errors;
+    unsigned cur_core;              /* core of the top-level operation */
+
+    /* Messages */
+    char error[MSA_ERROR_MAX];      /* what the module said about its last failure */
+    bool has_error;
+    char notes[HV_MAX_NOTES][MSA_ERROR_MAX];
+    unsigned nnotes;
+    char findings[HV_MAX_FINDINGS][MSA_ERROR_MAX];
+    unsigned nfindings;
+    char first_exhaustion[MSA_ERROR_MAX];
+
+    struct stats *stats;
+    bool own_stats;
+    char **opt_copies;              /* --hv-opt strings kept for the module */
+    unsigned nopt_copies;
+};
+
+static inline struct hv *hv_of_hal(struct hv_hal *h)
+{
+    return (struct hv *)(void *)h;
+}
+
+/* hv_hal.c */
+extern const struct hv_hal_ops hv_hal_ops_impl;
+void hv_charge(struct hv *hv, uint64_t cycles, uint64_t *cat);
+
+/* hv_account.c: operation accounting and region pressure */
+void hv_acc_op_begin(struct hv *hv, enum hv_op op);
+void hv_acc_op_end(struct hv *hv, enum hv_op op, int status);
+struct hv_cost_acc *hv_acc_current(struct hv *hv);
+void hv_pressure_init(struct hv *hv);
+void hv_pressure_sample(struct hv *hv, unsigned core);
+void hv_pressure_set_phase(struct hv *hv, enum hv_phase phase);
+void hv_pressure_close(struct hv *hv);
+
+/* hv_run.c: running one module operation, with the error policy. */
+int hv_finish_op(struct hv *hv, enum hv_op op, int rc, struct msa_error *err);
+void hv_note(struct hv *hv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* hv_info.c: boot information from the platform */
+int hv_build_info(struct hv *hv, const char *const *opts, unsigned nopts, struct msa_error *err);
+void hv_free_info(struct hv *hv);
+bool hv_is_core_option(const char *key);
+
+/* Inside an operation: one module map call counted as `kind`, and Xen's
+ * copy_from_paddr.  Both return the module's status. */
+int hv_nested_map(struct hv *hv, enum hv_op kind, const struct hv_map_req *req);
+int hv_copy_from_paddr(struct hv *hv, uint64_t dst, uint64_t src, uint64_t len,
+                       const char *purpose);
+void hv_begin_top(struct hv *hv, enum hv_op op, unsigned core);
+
+/* hv_domain_load.c */
+int hv_load_domain(struct hv *hv, unsigned d, struct msa_error *err);
+
+/* hv_names.c */
+void hv_format_attrs(uint64_t prbar, uint64_t prlar, char *buf, size_t len);
+const char *hv_ap_name(unsigned ap);
+const char *hv_mem_attr_name(unsigned attrindx);
+const char *hv_sh_name(unsigned sh);
+
+#endif

@@ -1,0 +1,388 @@
+/* The one function every mapping change goes through (Xen's
+ * xen_mpumap_update and the functions around it), slot allocation by policy, and the
+ * way a region is disabled.
+ *
+ * Semantics, as upstream (reference section 5.4, and the 2025-11/2026-01
+ * refcount and free_init_memory series):
+ *   map, exact match (FOUND) or inside a region (INCLUSIVE):
+ *     RO or XN differ   -> only on an exact, unreferenced region: the region
+ *                          is modified in place (no reference taken);
+ *                          otherwise refused.  RO/XN are compared first, so
+ *                          an AttrIndx difference goes unnoticed then.
+ *     AttrIndx differs  -> refused.
+ *     same attributes   -> refcount + 1 (refused at 255).
+ *   map, no region (NOTFOUND): a free slot is taken and written.
+ *   map or unmap, partial overlap (OVERLAP): refused.
+ *   unmap: refcount - 1 when above 0; else an exact match is disabled and
+ *     freed, a containing region refused.
+ *   Every success ends with DSB SY; ISB (context_sync_mpu). */
+#include "hv/modules/xen-mpu/xen_mpu.h"
+
+#define PRBAR_RO (1ull << 3)       /* AP[2] */
+#define PRBAR_AP_EL1 (1ull << 2)   /* AP[1]: EL1&0 may access (stage 2) */
+
+uint64_t xm_prbar_of(uint64_t base, uint32_t flags, bool p2m)
+{
+    unsigned attr = HV_MAP_ATTR_OF(flags);
+    unsigned ap = ((flags & HV_MAP_WRITE) ? 0u : 2u) | ((p2m || (flags & HV_MAP_GUEST)) ? 1u : 0u);
+    unsigned xn = (flags & HV_MAP_EXEC) ? 0u : 2u;   /* XN[1], as Xen's _PAGE_XN */
+    /* Device and non-cacheable memory is outer shareable, the rest inner. */
+    unsigned sh = (attr == HV_ATTR_NORMAL_NC || attr == HV_ATTR_DEVICE_nGnRnE ||
+                   attr == HV_ATTR_DEVICE_nGnRE) ? MPU_SH_OUTER : MPU_SH_INNER;
+    return mpu_prbar(base, sh, ap, xn);
+}
+
+uint64_t xm_prlar_of(uint64_t limit, uint32_t flags)
+{
+    return mpu_prlar(limit - 1, HV_MAP_ATTR_OF(flags), true);
+}
+
+static uint64_t entry_base(const struct xm_entry *e) { return e->prbar & MPU_ADDR_MASK; }
+static uint64_t entry_last(const struct xm_entry *e)
+{
+    return (e->prlar & MPU_ADDR_MASK) | (MPU_GRANULE - 1);
+}
+static bool entry_valid(const struct xm_entry *e)
+{
+    return e->in_use && (e->prlar & MPU_PRLAR_EN);
+}
+
+enum xm_match xm_contains(struct xm_state *st, struct hv_hal *h, unsigned core, uint64_t base,
+                          uint64_t limit, unsigned *idx)
+{
+    const struct xm_cpu *cpu = &st->cpu[core];
+    uint64_t last = limit - 1;
+    unsigned i;
+    enum xm_match m = XM_NOTFOUND;
+    *idx = 0xFF;
+    for (i = 0; i < st->nslots; i++) {
+        const struct xm_entry *e = &cpu->map[i];
+        if (!entry_valid(e))
+            continue;
+        uint64_t b = entry_base(e), l = entry_last(e);
+        if (l < base || b > last)
+            continue;
+        *idx = i;
+        if (b == base && l == last)
+            m = XM_FOUND;
+        else if (base >= b && last <= l)
+            m = XM_INCLUSIVE;
+        else
+            m = XM_OVERLAP;
+        break;
+    }
+    hal_sw(h, core, i < st->nslots ? i + 1 : st->nslots);
+    return m;
+}
+
+static bool slot_free(const struct xm_state *st, unsigned core, unsigned s)
+{
+    return !st->cpu[core].map[s].in_use;
+}
+
+/* Slots a new region of class `cls` may take, in the order tried. */
+static void pool(const struct xm_state *st, enum xm_class cls, unsigned *lo, unsigned *hi,
+                 bool *down)
+{
+    *lo = 0;
+    *hi = st->nslots;
+    *down = false;
+    switch (st->alloc) {
+    case XM_ALLOC_FIRST_FIT:
+        break;
+    case XM_ALLOC_RESERVED:
+        if (cls == XM_CLASS_GUEST)
+            *lo = st->nslots - st->reserved;
+        else
+            *hi = st->nslots - st->reserved;
+        break;
+    case XM_ALLOC_PRENR:
+        if (cls == XM_CLASS_GUEST)
+            *hi = st->nslots < XM_PRENR_SLOTS ? st->nslots : XM_PRENR_SLOTS;
+        else
+            *down = true;   /* leave 0..31 to the guests */
+        break;
+    }
+}
+
+/* find_first_zero_bit over the class's pool (last zero bit for prenr's
+ * hypervisor regions).  With `all`, the slot must be free on every online
+ * CPU, so that a hypervisor mapping gets one slot number everywhere. */
+static int alloc_slot(struct xm_state *st, struct hv_hal *h, unsigned core, enum xm_class cls,
+                      bool all)
+{
+    unsigned lo, hi, steps = 0;
+    bool down;
+    pool(st, cls, &lo, &hi, &down);
+    int found = -1;
+    for (unsigned k = lo; k < hi; k++) {
+        unsigned s = down ? hi - 1 - (k - lo) : k;
+        steps++;
+        bool ok = true;
+        if (all) {
+            for (unsigned c = 0; c < HV_MAX_CORES && ok; c++)
+                if (st->cpu[c].online && !slot_free(st, c, s))
+                    ok = false;
+        } else {
+            ok = slot_free(st, core, s);
+        }
+        if (ok) {
+            found = (int)s;
+            break;
+        }
+    }
+    hal_sw(h, core, steps);
+    return found;
+}
+
+static void exhausted(struct xm_state *st, struct hv_hal *h, unsigned core,
+                      const struct xm_req *rq)
+{
+    unsigned lo, hi;
+    bool down;
+    pool(st, rq->cls, &lo, &hi, &down);
+    const char *which = "";
+    if (st->alloc == XM_ALLOC_RESERVED)
+        which = rq->cls == XM_CLASS_GUEST ? " of the guest block (alloc=reserved)"
+                                          : " left to the hypervisor (alloc=reserved)";
+    else if (st->alloc == XM_ALLOC_PRENR && rq->cls == XM_CLASS_GUEST)
+        which = " among 0-31 that PRENR can switch (alloc=prenr)";
+    h->ops->errorf(h, "no free EL2 MPU region for %s [0x%llx, 0x%llx) on core %u: all %u slots%s "
+                   "are in use", rq->purpose ? rq->purpose : "a mapping",
+                   (unsigned long long)rq->base, (unsigned long long)rq->limit, core, hi - lo,
+                   which);
+}
+
+void xm_write_entry(struct xm_state *st, struct hv_hal *h, unsigned core, unsigned slot)
+{
+    const struct xm_entry *e = &st->cpu[core].map[slot];
+    h->ops->mpu_write_region(h, core, 2, slot, e->prbar, e->prlar);
+}
+
+/* disable_mpu_region_from_index.  Upstream tests (index & PRENR_MASK) != 0
+ * with PRENR_MASK = GENMASK(31, 0), which holds for every index but 0, and
+ * then clears bit `index` of PRENR: that works for 1..31 and does nothing
+ * for 32 and above (reference section 5.5).  disable=prenr-upstream
+ * reproduces it; the default rewrites PRLAR with EN clear. */
+static void disable_slot(struct xm_state *st, struct hv_hal *h, unsigned core, unsigned slot)
+{
+    struct xm_entry *e = &st->cpu[core].map[slot];
+    if (st->disable == XM_DISABLE_PRENR_UPSTREAM && slot != 0) {
+        uint64_t v = hal_mpu_read(h, core, 2, HV_MPU_PRENR, 0);
+        if (slot < 64)
+            v &= ~(1ull << slot);
+        hal_mpu_write(h, core, 2, HV_MPU_PRENR, 0, v);
+    } else {
+        h->ops->mpu_write_region(h, core, 2, slot, e->prbar, e->prlar & ~MPU_PRLAR_EN);
+    }
+    *e = (struct xm_entry){0};
+}
+
+static int update_core(struct xm_state *st, struct hv_hal *h, unsigned core,
+                       const struct xm_req *rq, int preferred)
+{
+    struct xm_cpu *cpu = &st->cpu[core];
+    unsigned idx;
+    enum xm_match m = xm_contains(st, h, core, rq->base, rq->limit, &idx);
+    const char *what = rq->purpose ? rq->purpose : "mapping";
+    if (m == XM_OVERLAP) {
+        const struct xm_entry *e = &cpu->map[idx];
+        h->ops->errorf(h, "%s [0x%llx, 0x%llx) partially overlaps region %u [0x%llx, 0x%llx] (%s) "
+                       "on core %u: partial overlaps are refused", what,
+                       (unsigned long long)rq->base, (unsigned long long)rq->limit, idx,
+                       (unsigned long long)entry_base(e), (unsigned long long)entry_last(e),
+                       e->purpose ? e->purpose : "?", core);
+        return HV_ERR_INVAL;
+    }
+    if (rq->flags & HV_MAP_PRESENT) {
+        uint64_t prbar = xm_prbar_of(rq->base, rq->flags, rq->p2m);
+        if (m != XM_NOTFOUND) {
+            struct xm_entry *e = &cpu->map[idx];
+            if ((e->prbar ^ prbar) & (PRBAR_RO | MPU_PRBAR_XN_MASK)) {
+                if (m == XM_INCLUSIVE) {
+                    h->ops->errorf(h, "%s [0x%llx, 0x%llx): cannot change RO/XN of part of "
+                                   "region %u (%s)", what, (unsigned long long)rq->base,
+                                   (unsigned long long)rq->limit, idx,
+                                   e->purpose ? e->purpose : "?");
+                    return HV_ERR_INVAL;
+                }
+                if (e->refcount) {
+                    h->ops->errorf(h, "%s: cannot change RO/XN of region %u (%s): it is mapped "
+                                   "%u more time%s", what, idx, e->purpose ? e->purpose : "?",
+                                   e->refcount, e->refcount == 1 ? "" : "s");
+                    return HV_ERR_INVAL;
+                }
+                if (!rq->modify && core == 0)
+                    h->ops->notef(h, "%s [0x%llx, 0x%llx) matches region %u (%s) exactly with "
+                                  "other RO/XN bits: as upstream, the region is modified in "
+                                  "place instead of referenced, and the unmap that follows "
+                                  "removes it", what, (unsigned long long)rq->base,
+                                  (unsigned long long)rq->limit, idx,
+                                  e->purpose ? e->purpose : "?");
+                e->prbar = (e->prbar & ~(PRBAR_RO | MPU_PRBAR_XN_MASK)) |
+                           (prbar & (PRBAR_RO | MPU_PRBAR_XN_MASK));
+                xm_write_entry(st, h, core, idx);
+                hal_sync(h, core);
+                return HV_OK;
+            }
+            if (((e->prlar >> MPU_PRLAR_ATTR_SHIFT) & 7) != HV_MAP_ATTR_OF(rq->flags)) {
+                h->ops->errorf(h, "%s [0x%llx, 0x%llx): region %u (%s) has AttrIndx %u, the "
+                               "mapping asks for %u: changing the memory attribute is refused",
+                               what, (unsigned long long)rq->base, (unsigned long long)rq->limit,
+                               idx, e->purpose ? e->purpose : "?",
+                               (unsigned)((e->prlar >> MPU_PRLAR_ATTR_SHIFT) & 7),
+                               HV_MAP_ATTR_OF(rq->flags));
+                return HV_ERR_INVAL;
+            }
+            if (e->refcount == 0xFF) {
+                h->ops->errorf(h, "%s: the reference count of region %u (%s) would overflow",
+                               what, idx, e->purpose ? e->purpose : "?");
+                return HV_ERR_INVAL;
+            }
+            e->refcount++;
+            hal_sync(h, core);
+            return HV_OK;
+        }
+        int slot = (preferred >= 0 && slot_free(st, core, (unsigned)preferred))
+                       ? preferred
+                       : alloc_slot(st, h, core, rq->cls, false);
+        if (slot < 0) {
+            exhausted(st, h, core, rq);
+            return HV_ERR_NOSPC;
+        }
+        struct xm_entry *e = &cpu->map[slot];
+        *e = (struct xm_entry){
+            .prbar = prbar, .prlar = xm_prlar_of(rq->limit, rq->flags), .refcount = 0,
+            .owner = (uint8_t)rq->owner, .in_use = true, .guest = rq->p2m, .domid = rq->domid,
+            .purpose = rq->purpose,
+        };
+        hal_tag(h, core, (unsigned)slot, rq->owner, rq->domid);
+        xm_write_entry(st, h, core, (unsigned)slot);
+        hal_sync(h, core);
+        return HV_OK;
+    }
+    if (m == XM_NOTFOUND) {
+        h->ops->errorf(h, "cannot remove %s [0x%llx, 0x%llx) on core %u: no region maps it", what,
+                       (unsigned long long)rq->base, (unsigned long long)rq->limit, core);
+        return HV_ERR_INVAL;
+    }
+    struct xm_entry *e = &cpu->map[idx];
+    if (e->refcount) {
+        e->refcount--;
+        hal_sync(h, core);
+        return HV_OK;
+    }
+    if (m == XM_INCLUSIVE) {
+        h->ops->errorf(h, "cannot remove %s [0x%llx, 0x%llx): it is only part of region %u (%s)",
+                       what, (unsigned long long)rq->base, (unsigned long long)rq->limit, idx,
+                       e->purpose ? e->purpose : "?");
+        return HV_ERR_INVAL;
+    }
+    disable_slot(st, h, core, idx);
+    hal_sync(h, core);
+    return HV_OK;
+}
+
+static int check_request(struct hv_hal *h, const struct xm_req *rq)
+{
+    if ((rq->flags & HV_MAP_PRESENT) && (rq->flags & HV_MAP_WRITE) && (rq->flags & HV_MAP_EXEC) &&
+        !rq->p2m) {
+        h->ops->errorf(h, "%s [0x%llx, 0x%llx): mappings may not be both writable and executable",
+                       rq->purpose ? rq->purpose : "mapping", (unsigned long long)rq->base,
+                       (unsigned long long)rq->limit);
+        return HV_ERR_INVAL;
+    }
+    if (rq->base >= rq->limit || (rq->base & (HV_PAGE_SIZE - 1)) ||
+        (rq->limit & (HV_PAGE_SIZE - 1))) {
+        h->ops->errorf(h, "%s [0x%llx, 0x%llx): expected a non-empty, 4 KiB-aligned range",
+                       rq->purpose ? rq->purpose : "mapping", (unsigned long long)rq->base,
+                       (unsigned long long)rq->limit);
+        return HV_ERR_INVAL;
+    }
+    return HV_OK;
+}
+
+int xm_update(struct xm_state *st, struct hv_hal *h, unsigned core, const struct xm_req *rq)
+{
+    int rc = check_request(h, rq);
+    if (rc)
+        return rc;
+    if (core >= HV_MAX_CORES || !st->cpu[core].online) {
+        h->ops->errorf(h, "core %u is not online", core);
+        return HV_ERR_INTERNAL;
+    }
+    return update_core(st, h, core, rq, -1);
+}
+
+/* A hypervisor mapping: every online CPU, one slot number where it is free
+ * on all of them. */
+int xm_update_all(struct xm_state *st, struct hv_hal *h, const struct xm_req *rq)
+{
+    int rc = check_request(h, rq);
+    if (rc)
+        return rc;
+    int preferred = -1;
+    unsigned first = 0;
+    while (first < HV_MAX_CORES && !st->cpu[first].online)
+        first++;
+    if (first == HV_MAX_CORES) {
+        h->ops->errorf(h, "no CPU is online");
+        return HV_ERR_INTERNAL;
+    }
+    if (rq->flags & HV_MAP_PRESENT) {
+        unsigned idx;
+        if (xm_contains(st, h, first, rq->base, rq->limit, &idx) == XM_NOTFOUND)
+            preferred = alloc_slot(st, h, first, rq->cls, true);
+    }
+    for (unsigned c = 0; c < HV_MAX_CORES; c++) {
+        if (!st->cpu[c].online)
+            continue;
+        rc = update_core(st, h, c, rq, preferred);
+        if (rc)
+            return rc;
+    }
+    return HV_OK;
+}
+
+/* destroy_xen_mapping_containing: the region holding the page at `addr`
+ * loses a reference, or goes when it has none (whatever its size). */
+int xm_destroy_containing(struct xm_state *st, struct hv_hal *h, unsigned core, uint64_t addr)
+{
+    uint64_t page = addr & ~(HV_PAGE_SIZE - 1);
+    unsigned idx;
+    enum xm_match m = xm_contains(st, h, core, page, page + HV_PAGE_SIZE, &idx);
+    if (m == XM_NOTFOUND || m == XM_OVERLAP) {
+        h->ops->errorf(h, "unmap of 0x%llx on core %u: no region contains it",
+                       (unsigned long long)addr, core);
+        return HV_ERR_INVAL;
+    }
+    struct xm_entry *e = &st->cpu[core].map[idx];
+    if (e->refcount)
+        e->refcount--;
+    else
+        disable_slot(st, h, core, idx);
+    hal_sync(h, core);
+    return HV_OK;
+}
+
+/* pr_set_base / pr_set_limit on the region that maps [base, limit)
+ * exactly, on every online CPU; the caller synchronizes. */
+int xm_set_base_limit(struct xm_state *st, struct hv_hal *h, uint64_t base, uint64_t limit,
+                      uint64_t new_base, uint64_t new_limit)
+{
+    for (unsigned c = 0; c < HV_MAX_CORES; c++) {
+        if (!st->cpu[c].online)
+            continue;
+        unsigned idx;
+        if (xm_contains(st, h, c, base, limit, &idx) != XM_FOUND) {
+            h->ops->errorf(h, "no region maps [0x%llx, 0x%llx) exactly on core %u",
+                           (unsigned long long)base, (unsigned long long)limit, c);
+            return HV_ERR_INTERNAL;
+        }
+        struct xm_entry *e = &st->cpu[c].map[idx];
+        e->prbar = (e->prbar & ~MPU_ADDR_MASK) | (new_base & MPU_ADDR_MASK);
+        e->prlar = (e->prlar & ~MPU_ADDR_MASK) | ((new_limit - 1) & MPU_ADDR_MASK);
+        xm_write_entry(st, h, c, idx);
+    }
+    return HV_OK;
+}

@@ -6,8 +6,8 @@ M="$BUILD/msasim"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-echo "== msasim platform show fvp-r"
-"$M" platform show fvp-r
+echo "== msasim boot --platform fvp-r --hv xen-mpu"
+"$M" boot --platform fvp-r --hv xen-mpu
 echo
 echo "== msasim run --platform fvp-r --cores 1 --stats-json stats.json build/workloads/hello.elf"
 "$M" run --platform fvp-r --cores 1 --stats-json "$out/stats.json" "$BUILD/workloads/hello.elf"

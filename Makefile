@@ -113,11 +113,16 @@ bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BINS) $(WORKLOADS)
 	@BUILD=$(BUILD) tools/bench.sh
 
+# Headers an embedder or an external hypervisor module builds against.
+PUBLIC_HEADERS := $(wildcard sim/msasim.h sim/error.h sim/stats.h sim/platform.h sim/machine.h \
+                    sim/bus.h sim/ram.h sim/loader.h sim/symbols.h sim/json_writer.h \
+                    cpu/cpu.h cpu/sysreg_list.h mpu/mpu.h mmu/mmu.h hv/hv.h hv/hal.h hv/hv_lib.h)
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/msasim
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/msasim
 	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libmsasim.a
-	for h in $(wildcard sim/*.h cpu/cpu.h mpu/mpu.h mmu/mmu.h hv/hv.h hv/hal.h); do \
+	for h in $(PUBLIC_HEADERS); do \
 	  install -D -m 644 $$h $(DESTDIR)$(PREFIX)/include/msasim/$$h; done
 
 clean:

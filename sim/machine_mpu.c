@@ -18,14 +18,42 @@ static void control_bits(const struct cpu *cpu, struct mpu_ctl *ctl)
                       cpu->sr[CPU_SR_VTCR_EL2], cpu->sr[CPU_SR_MAIR_EL1], cpu->sr[CPU_SR_MAIR_EL2]);
 }
 
-/* True when region `slot` of `mpu` covers the whole 4 KiB page of `va`, so
- * every access of this kind in the page resolves the same way. */
-static bool region_covers_page(const struct mpu *mpu, int slot, uint64_t va)
+/* True when every address of the 4 KiB page of `va` resolves to region
+ * `slot` of `mpu`, so that every access of this kind in the page resolves
+ * the same way and the core may cache the page.  Covering the page is not
+ * enough: another enabled region inside it makes part of it an overlap,
+ * which faults.  The effective regions' segment index (every address in a
+ * segment matches the same set of regions) answers it.  Nothing is cached
+ * while a region write waits for its context synchronization, so that each
+ * such access reaches the MPU and is counted. */
+static bool page_in_one_region(const struct mpu *mpu, int slot, uint64_t va)
 {
-    if (slot < 0)
+    if (slot < 0 || mpu->pending)
         return false;
     uint64_t page = va & ~(uint64_t)0xFFF;
-    return mpu->meta[slot].lo <= page && mpu->meta[slot].hi >= page + 0xFFF;
+    const struct mpu_index *ix = &mpu->index;
+    unsigned lo = 0, hi = ix->nseg;   /* the last segment starting at or below page */
+    while (hi - lo > 1) {
+        unsigned mid = lo + (hi - lo) / 2;
+        if (ix->start[mid] <= page)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    if (ix->region[lo] != slot)
+        return false;
+    return lo + 1 == ix->nseg || ix->start[lo + 1] > page + 0xFFF;
+}
+
+static int report_fault(const struct mpu_result *res, struct cpu_fault *fault)
+{
+    fault->stage = res->stage;
+    fault->level = (int8_t)res->level;
+    fault->fsc = res->fsc;
+    fault->s1ptw = false;
+    fault->ipa_valid = res->stage == 2 && res->hpfar_valid;
+    fault->ipa = res->ipa;
+    return 1;
 }
 
 static int mpu_translate(void *ctx, struct cpu *cpu, const struct cpu_xlat_req *req, struct cpu_xlat *out,
@@ -43,14 +71,17 @@ static int mpu_translate(void *ctx, struct cpu *cpu, const struct cpu_xlat_req *
         .unprivileged = req->el == 0 && cur_el == 1,
     };
     struct mpu_result res;
-    if (!mpu_lookup(pair, &ctl, &mr, &res)) {
-        fault->stage = res.stage;
-        fault->level = (int8_t)res.level;
-        fault->fsc = res.fsc;
-        fault->s1ptw = false;
-        fault->ipa_valid = res.stage == 2 && res.hpfar_valid;
-        fault->ipa = res.ipa;
-        return 1;
+    if (!mpu_lookup(pair, &ctl, &mr, &res))
+        return report_fault(&res, fault);
+    /* An access that crosses a 64-byte granule may end in another region,
+     * or in none (mpu/mpu.h): its last byte is checked too.  Accesses that
+     * cross a page reach here byte by byte. */
+    if (req->size > 1 && (req->va & (MPU_GRANULE - 1)) + req->size > MPU_GRANULE) {
+        struct mpu_req last = mr;
+        struct mpu_result last_res;
+        last.addr = req->va + req->size - 1;
+        if (!mpu_lookup(pair, &ctl, &last, &last_res))
+            return report_fault(&last_res, fault);
     }
     out->pa = res.pa;
     /* A page may be cached by the core only when each stage that applied
@@ -61,9 +92,9 @@ static int mpu_translate(void *ctx, struct cpu *cpu, const struct cpu_xlat_req *
     bool s2_on = !el2_regime && ctl.hcr_vm;
     bool ok = true;
     if (s1_on)
-        ok = region_covers_page(el2_regime ? &pair->el2 : &pair->el1, res.s1_region, req->va);
+        ok = page_in_one_region(el2_regime ? &pair->el2 : &pair->el1, res.s1_region, req->va);
     if (ok && s2_on)
-        ok = region_covers_page(&pair->el2, res.s2_region, req->va);
+        ok = page_in_one_region(&pair->el2, res.s2_region, req->va);
     out->page_ok = ok && (s1_on || s2_on);
     return 0;
 }

@@ -4,7 +4,8 @@
 # (-M virt,virtualization=on -cpu cortex-a57 -semihosting) and on msasim;
 # workloads/expected/NAME.txt is what it prints there.
 WL_DIR      := $(BUILD)/workloads
-WL_NAMES    := hello arith ldst atomics exceptions psci fpmove random_dp bench_int
+WL_NAMES    := hello arith ldst atomics exceptions psci fpmove random_dp bench_int \
+               exc_vmregs exc_unmapped exc_roundtrip
 WL_CFLAGS   := -O2 -g -ffreestanding -nostdlib -nostartfiles -fno-pic -fno-pie -no-pie \
                -mgeneral-regs-only -march=armv8-a+crc -mstrict-align -Wall -Wextra -Werror \
                -fno-stack-protector -fno-builtin -Iworkloads

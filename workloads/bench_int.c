@@ -1,6 +1,7 @@
-/* Integer benchmark for the functional-speed figure (MIPS): a sieve, a
- * hash over a table, an insertion sort and a small state machine, repeated.
- * Prints a checksum so that every run can be compared with QEMU. */
+/* Integer benchmark for the functional-speed figure (MIPS): list
+ * processing, a matrix product, a table-driven CRC-32, a sieve, a hash over
+ * a table, an insertion sort and a small state machine, repeated.  Prints a
+ * checksum so that every run can be compared with QEMU. */
 #include "lib/rt.h"
 
 #define N 8192
@@ -55,6 +56,80 @@ static u64 run_sort(u64 seed)
     return sortbuf[0] ^ sortbuf[128] ^ sortbuf[255];
 }
 
+/* A singly linked list threaded through a pool in shuffled order: built,
+ * reversed, then walked, so the loads depend on each other. */
+struct node {
+    struct node *next;
+    u64 value;
+};
+static struct node pool[512];
+
+static u64 run_list(u64 seed)
+{
+    struct node *head = 0;
+    for (unsigned k = 0; k < 512; k++) {
+        struct node *n = &pool[(k * 197) & 511];
+        seed = seed * 6364136223846793005ull + 1;
+        n->value = seed >> 40;
+        n->next = head;
+        head = n;
+    }
+    struct node *rev = 0;
+    while (head) {
+        struct node *next = head->next;
+        head->next = rev;
+        rev = head;
+        head = next;
+    }
+    u64 acc = 0;
+    for (struct node *n = rev; n; n = n->next)
+        acc = acc * 31 + n->value;
+    return acc;
+}
+
+#define M 16
+static u32 ma[M][M], mb[M][M], mc[M][M];
+
+static u64 run_matrix(u64 seed)
+{
+    for (unsigned i = 0; i < M; i++)
+        for (unsigned j = 0; j < M; j++) {
+            seed = seed * 2862933555777941757ull + 3037000493ull;
+            ma[i][j] = (u32)(seed >> 48);
+            mb[i][j] = (u32)(seed >> 20) & 0xFFFF;
+        }
+    for (unsigned i = 0; i < M; i++)
+        for (unsigned j = 0; j < M; j++) {
+            u32 sum = 0;
+            for (unsigned k = 0; k < M; k++)
+                sum += ma[i][k] * mb[k][j];
+            mc[i][j] = sum;
+        }
+    return mc[0][0] ^ mc[M / 2][M / 3] ^ mc[M - 1][M - 1];
+}
+
+static u32 crc_table[256];
+
+static void crc_init(void)
+{
+    for (u32 n = 0; n < 256; n++) {
+        u32 c = n;
+        for (int k = 0; k < 8; k++)
+            c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        crc_table[n] = c;
+    }
+}
+
+static u64 run_crc(u64 seed)
+{
+    u32 crc = 0xFFFFFFFFu;
+    for (unsigned k = 0; k < 4096; k++) {
+        unsigned char byte = (unsigned char)(seed >> ((k & 7) * 8)) ^ (unsigned char)k;
+        crc = crc_table[(crc ^ byte) & 0xFF] ^ (crc >> 8);
+    }
+    return crc ^ 0xFFFFFFFFu;
+}
+
 static u64 run_fsm(u64 seed)
 {
     unsigned state = 0;
@@ -74,7 +149,11 @@ static u64 run_fsm(u64 seed)
 int main(void)
 {
     u64 sum = 0;
-    for (unsigned round = 0; round < 160; round++) {
+    crc_init();
+    for (unsigned round = 0; round < 120; round++) {
+        sum += run_list(sum);
+        sum ^= run_matrix(sum);
+        sum += run_crc(sum);
         sum += run_sieve();
         sum ^= run_hash(sum + round);
         sum += run_sort(sum);

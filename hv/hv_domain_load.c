@@ -28,7 +28,6 @@
 /* copy_to_guest_phys_flush_dcache: one page at a time. */
 static int copy_to_guest(struct hv *hv, uint64_t dst, uint64_t src, uint64_t len)
 {
-    const struct hv_hal_ops *h = hv->hal.ops;
     uint64_t done = 0;
     while (done < len) {
         uint64_t pa = dst + done;
@@ -38,19 +37,15 @@ static int copy_to_guest(struct hv *hv, uint64_t dst, uint64_t src, uint64_t len
             n = len - done;
         uint64_t va = page;
         hv_acc_op_begin(hv, HV_OP_MAP_DOMAIN_PAGE);
-        int rc = hv->mod->map_domain_page
-                     ? hv->mod->map_domain_page(hv->state, &hv->hal, 0, page, &va)
-                     : HV_ERR_NOTSUP;
+        int rc = hv_call_map_domain_page(hv, 0, page, &va);
         hv_acc_op_end(hv, HV_OP_MAP_DOMAIN_PAGE, rc);
         if (rc)
             return rc;
-        rc = h->mem_copy(&hv->hal, 0, va + off, src + done, n);
+        rc = hv_core_copy(hv, 0, va + off, src + done, n);
         if (rc == 0)
-            h->dcache(&hv->hal, 0, HV_DC_CLEAN, va + off, n);
+            hv_core_clean(hv, 0, va + off, n);
         hv_acc_op_begin(hv, HV_OP_UNMAP_DOMAIN_PAGE);
-        int rc2 = hv->mod->unmap_domain_page
-                      ? hv->mod->unmap_domain_page(hv->state, &hv->hal, 0, va)
-                      : HV_ERR_NOTSUP;
+        int rc2 = hv_call_unmap_domain_page(hv, 0, va);
         hv_acc_op_end(hv, HV_OP_UNMAP_DOMAIN_PAGE, rc2);
         if (rc)
             return rc;
@@ -81,7 +76,7 @@ static int load_blob(struct hv *hv, const struct hv_blob *b, uint64_t dst, bool 
     if (to_guest)
         rc = copy_to_guest(hv, dst, b->base, b->size);
     else
-        rc = hv->hal.ops->mem_copy(&hv->hal, 0, dst, b->base, b->size);
+        rc = hv_core_copy(hv, 0, dst, b->base, b->size);
     req.flags = 0;
     int rc2 = hv_nested_map(hv, HV_OP_IOUNMAP, &req);
     return rc ? rc : rc2;
@@ -134,7 +129,7 @@ int hv_load_domain(struct hv *hv, unsigned d, struct msa_error *err)
 
     hv->has_error = false;
     hv->cur_core = 0;
-    hv_acc_op_begin(hv, HV_OP_LOAD_DOMAIN);
+    hv_composite_begin(hv, HV_OP_LOAD_DOMAIN, (int)d);
     int rc = hv_copy_from_paddr(hv, scratch, kernel->base, 64, "kernel header (copy_from_paddr)");
     if (rc == 0)
         rc = load_blob(hv, kernel, bank->base, true, HV_MAP_HYPERVISOR_WC,
@@ -148,7 +143,7 @@ int hv_load_domain(struct hv *hv, unsigned d, struct msa_error *err)
                            "passthrough DTB (ioremap_cache)");
     if (rc == 0)
         rc = copy_to_guest(hv, dtb_at, scratch, dtb_size);
-    hv_acc_op_end(hv, HV_OP_LOAD_DOMAIN, rc);
+    hv_composite_end(hv, HV_OP_LOAD_DOMAIN, rc);
     int st = hv_finish_op(hv, HV_OP_LOAD_DOMAIN, rc, err);
     return st < 0 ? 0 : st;
 }

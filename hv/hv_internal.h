@@ -5,6 +5,7 @@
 
 #include "hv/hal.h"
 #include "hv/hv.h"
+#include "hv/hv_trace.h"
 #include "mpu/mpu.h"
 
 struct stats;
@@ -49,6 +50,11 @@ struct hv_pressure {
     unsigned dom_peak[HV_MAX_DOMAINS];
     uint64_t failures;
     struct stats_series *series;
+    /* Who holds each slot, for the per-slot timeline: 0 free, otherwise
+     * the owner tag + 16 x domain index (sim/STATS_SCHEMA.md); a slot's
+     * series is registered when the slot is first used. */
+    uint16_t slot_code[MPU_MAX_REGIONS];
+    struct stats_series *slot_series[MPU_MAX_REGIONS];
 };
 
 struct hv_vcpu_slot {
@@ -121,6 +127,7 @@ struct hv {
     bool own_stats;
     char **opt_copies;              /* --hv-opt strings kept for the module */
     unsigned nopt_copies;
+    struct hv_tracer *tracer;       /* recording sink and replay state (hv_trace.c) */
 };
 
 static inline struct hv *hv_of_hal(struct hv_hal *h)
@@ -159,6 +166,25 @@ void hv_begin_top(struct hv *hv, enum hv_op op, unsigned core);
 
 /* hv_domain_load.c */
 int hv_load_domain(struct hv *hv, unsigned d, struct msa_error *err);
+
+/* hv_trace.c: the module calls and the core's own work between them, as
+ * one primitive each, so that every request reaches a recording sink. */
+struct hv_tracer;
+void hv_trace_free(struct hv *hv);
+int hv_call_map(struct hv *hv, enum hv_op kind, const struct hv_map_req *req);
+int hv_call_map_domain_page(struct hv *hv, unsigned core, uint64_t pa, uint64_t *va);
+int hv_call_unmap_domain_page(struct hv *hv, unsigned core, uint64_t va);
+int hv_core_copy(struct hv *hv, unsigned core, uint64_t dst, uint64_t src, uint64_t len);
+void hv_core_clean(struct hv *hv, unsigned core, uint64_t base, uint64_t len);
+void hv_composite_begin(struct hv *hv, enum hv_op op, int domain);
+void hv_composite_end(struct hv *hv, enum hv_op op, int rc);
+void hv_emit_simple(struct hv *hv, enum hv_ev_kind kind, unsigned core, int domain, uint64_t a);
+void hv_emit_p2m(struct hv *hv, unsigned core, int domain, uint64_t gpa, uint64_t pa,
+                 uint64_t size, uint32_t flags, const char *purpose);
+void hv_emit_switch(struct hv *hv, unsigned core, int vcpu);
+void hv_set_phase(struct hv *hv, enum hv_phase phase);
+/* hv_run.c: the consistency check as the error policy runs it. */
+int hv_check_now(struct hv *hv, const char *when, struct msa_error *err);
 
 /* hv_names.c */
 void hv_format_attrs(uint64_t prbar, uint64_t prlar, char *buf, size_t len);

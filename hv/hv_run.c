@@ -167,6 +167,7 @@ void hv_destroy(struct hv *hv)
     if (!hv)
         return;
     hv_free_info(hv);
+    hv_trace_free(hv);
     free(hv->state);
     if (hv->own_mpus)
         free(hv->mpus);
@@ -204,7 +205,7 @@ static void keep_finding(void *ctx, const char *line)
         snprintf(hv->findings[hv->nfindings++], MSA_ERROR_MAX, "%s", line);
 }
 
-static int check_now(struct hv *hv, const char *when, struct msa_error *err)
+int hv_check_now(struct hv *hv, const char *when, struct msa_error *err)
 {
     unsigned before = hv->nfindings;
     unsigned n = hv_check(hv, keep_finding, hv);
@@ -226,7 +227,7 @@ int hv_finish_op(struct hv *hv, enum hv_op op, int rc, struct msa_error *err)
         if (hv->check == HV_CHECK_EVERY) {
             char when[64];
             snprintf(when, sizeof when, "after %s", hv_op_name(op));
-            return check_now(hv, when, err);
+            return hv_check_now(hv, when, err);
         }
         return 0;
     }
@@ -262,7 +263,7 @@ void hv_begin_top(struct hv *hv, enum hv_op op, unsigned core)
 int hv_map(struct hv *hv, enum hv_op kind, const struct hv_map_req *req, struct msa_error *err)
 {
     hv_begin_top(hv, kind, req->core);
-    int rc = hv->mod->map(hv->state, &hv->hal, req);
+    int rc = hv_call_map(hv, kind, req);
     hv_acc_op_end(hv, kind, rc);
     return hv_finish_op(hv, kind, rc, err);
 }
@@ -271,8 +272,7 @@ int hv_map_domain_page(struct hv *hv, unsigned core, uint64_t pa, uint64_t *va,
                        struct msa_error *err)
 {
     hv_begin_top(hv, HV_OP_MAP_DOMAIN_PAGE, core);
-    int rc = hv->mod->map_domain_page ? hv->mod->map_domain_page(hv->state, &hv->hal, core, pa, va)
-                                      : HV_ERR_NOTSUP;
+    int rc = hv_call_map_domain_page(hv, core, pa, va);
     hv_acc_op_end(hv, HV_OP_MAP_DOMAIN_PAGE, rc);
     return hv_finish_op(hv, HV_OP_MAP_DOMAIN_PAGE, rc, err);
 }
@@ -280,9 +280,7 @@ int hv_map_domain_page(struct hv *hv, unsigned core, uint64_t pa, uint64_t *va,
 int hv_unmap_domain_page(struct hv *hv, unsigned core, uint64_t va, struct msa_error *err)
 {
     hv_begin_top(hv, HV_OP_UNMAP_DOMAIN_PAGE, core);
-    int rc = hv->mod->unmap_domain_page
-                 ? hv->mod->unmap_domain_page(hv->state, &hv->hal, core, va)
-                 : HV_ERR_NOTSUP;
+    int rc = hv_call_unmap_domain_page(hv, core, va);
     hv_acc_op_end(hv, HV_OP_UNMAP_DOMAIN_PAGE, rc);
     return hv_finish_op(hv, HV_OP_UNMAP_DOMAIN_PAGE, rc, err);
 }
@@ -306,6 +304,7 @@ int hv_context_switch(struct hv *hv, unsigned core, int vcpu, struct msa_error *
         prev = (struct hv_vcpu_ref){hv->vcpus[cur].domain, hv->vcpus[cur].vcpu};
     if (vcpu >= 0)
         next = (struct hv_vcpu_ref){hv->vcpus[vcpu].domain, hv->vcpus[vcpu].vcpu};
+    hv_emit_switch(hv, core, vcpu);
     hv_begin_top(hv, HV_OP_CONTEXT_SWITCH, core);
     int rc = hv->mod->context_switch
                  ? hv->mod->context_switch(hv->state, &hv->hal, core, &prev, &next)
@@ -332,20 +331,23 @@ int hv_handle_trap(struct hv *hv, struct hv_trap *trap, struct msa_error *err)
 
 int hv_step_arch_boot(struct hv *hv, struct msa_error *err)
 {
-    hv_pressure_set_phase(hv, HV_PHASE_BOOT);
+    hv_set_phase(hv, HV_PHASE_BOOT);
     hv->online[0] = true;
+    hv_emit_simple(hv, HV_EV_BOOT, 0, -1, 0);
     hv_begin_top(hv, HV_OP_BOOT, 0);
     int rc = hv->mod->boot(hv->state, &hv->hal, &hv->info);
     hv_acc_op_end(hv, HV_OP_BOOT, rc);
     int st = hv_finish_op(hv, HV_OP_BOOT, rc, err);
-    /* Without its boot layout nothing else can run. */
+    /* Without its boot layout nothing else can run, exhaustion or not. */
+    if (st < 0)
+        msa_error_set(err, "%s: %s", hv->mod->name, hv->first_exhaustion);
     return st < 0 ? HV_RUN_FAILED : st;
 }
 
 int hv_nested_map(struct hv *hv, enum hv_op kind, const struct hv_map_req *req)
 {
     hv_acc_op_begin(hv, kind);
-    int rc = hv->mod->map(hv->state, &hv->hal, req);
+    int rc = hv_call_map(hv, kind, req);
     hv_acc_op_end(hv, kind, rc);
     return rc;
 }
@@ -373,18 +375,18 @@ int hv_copy_from_paddr(struct hv *hv, uint64_t dst, uint64_t src, uint64_t len,
     struct hv_map_req req = {.core = HV_ALL_CORES, .base = s, .size = e - s,
                              .flags = HV_MAP_HYPERVISOR_WC, .owner = HV_OWNER_OTHER,
                              .domid = HV_DOMID_XEN, .purpose = purpose};
-    hv_acc_op_begin(hv, HV_OP_COPY_FROM_PADDR);
+    hv_composite_begin(hv, HV_OP_COPY_FROM_PADDR, -1);
     int rc = hv_nested_map(hv, HV_OP_MAP, &req);
     if (rc == 0) {
-        rc = hv->hal.ops->mem_copy(&hv->hal, 0, dst, src, len);
+        rc = hv_core_copy(hv, 0, dst, src, len);
         if (rc == 0)
-            hv->hal.ops->dcache(&hv->hal, 0, HV_DC_CLEAN, dst, len);
+            hv_core_clean(hv, 0, dst, len);
         req.flags = 0;
         int rc2 = hv_nested_map(hv, HV_OP_UNMAP, &req);
         if (rc == 0)
             rc = rc2;
     }
-    hv_acc_op_end(hv, HV_OP_COPY_FROM_PADDR, rc);
+    hv_composite_end(hv, HV_OP_COPY_FROM_PADDR, rc);
     return rc;
 }
 
@@ -427,6 +429,7 @@ int hv_step_secondary_cpus(struct hv *hv, struct msa_error *err)
 {
     for (unsigned c = 1; c < hv->ncores; c++) {
         hv->online[c] = true;
+        hv_emit_simple(hv, HV_EV_CPU_UP, c, -1, 0);
         if (!hv->mod->cpu_up)
             continue;
         hv_begin_top(hv, HV_OP_CPU_UP, c);
@@ -442,6 +445,7 @@ int hv_step_secondary_cpus(struct hv *hv, struct msa_error *err)
 static int p2m_update(struct hv *hv, unsigned d, uint64_t gpa, uint64_t pa, uint64_t size,
                       uint32_t flags, const char *purpose, struct msa_error *err)
 {
+    hv_emit_p2m(hv, hv->domains[d].vcpu_core[0], (int)d, gpa, pa, size, flags, purpose);
     if (!hv->mod->p2m_update)
         return 0;
     hv_begin_top(hv, HV_OP_P2M_UPDATE, hv->domains[d].vcpu_core[0]);
@@ -461,6 +465,7 @@ int hv_step_domains(struct hv *hv, struct msa_error *err)
     for (unsigned d = 0; d < hv->info.ndomains; d++) {
         const struct hv_domain_info *di = &hv->domains[d];
         int st;
+        hv_emit_simple(hv, HV_EV_CREATE_DOMAIN, di->vcpu_core[0], (int)d, 0);
         if (hv->mod->create_domain) {
             hv_begin_top(hv, HV_OP_CREATE_DOMAIN, di->vcpu_core[0]);
             int rc = hv->mod->create_domain(hv->state, &hv->hal, di);
@@ -493,6 +498,7 @@ int hv_step_domains(struct hv *hv, struct msa_error *err)
 
 int hv_step_finish_boot(struct hv *hv, struct msa_error *err)
 {
+    hv_emit_simple(hv, HV_EV_FINISH_BOOT, 0, -1, 0);
     if (hv->mod->finish_boot) {
         hv_begin_top(hv, HV_OP_FINISH_BOOT, 0);
         int rc = hv->mod->finish_boot(hv->state, &hv->hal);
@@ -502,11 +508,11 @@ int hv_step_finish_boot(struct hv *hv, struct msa_error *err)
             return st;
     }
     if (hv->check == HV_CHECK_END) {
-        int st = check_now(hv, "at the end of boot", err);
+        int st = hv_check_now(hv, "at the end of boot", err);
         if (st)
             return st;
     }
-    hv_pressure_set_phase(hv, HV_PHASE_RUNTIME);
+    hv_set_phase(hv, HV_PHASE_RUNTIME);
     return 0;
 }
 
@@ -515,7 +521,7 @@ int hv_step_finish_boot(struct hv *hv, struct msa_error *err)
  * the first vCPU of each core is loaded at the end. */
 int hv_step_runtime_switches(struct hv *hv, struct msa_error *err)
 {
-    hv_pressure_set_phase(hv, HV_PHASE_RUNTIME);
+    hv_set_phase(hv, HV_PHASE_RUNTIME);
     for (unsigned c = 0; c < hv->ncores; c++) {
         int first = -1, n = 0;
         for (unsigned v = 0; v < hv->nvcpus; v++) {
@@ -535,7 +541,7 @@ int hv_step_runtime_switches(struct hv *hv, struct msa_error *err)
         }
     }
     if (hv->check == HV_CHECK_END)
-        return check_now(hv, "after the runtime context switches", err);
+        return hv_check_now(hv, "after the runtime context switches", err);
     return 0;
 }
 

@@ -12,6 +12,8 @@ enum msa_exit {
 int cmd_platform(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_boot(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 

@@ -19,6 +19,7 @@
 #include "sim/options.h"
 #include "sim/platform.h"
 #include "sim/stats.h"
+#include "sim/trace_record.h"
 
 struct boot_opts {
     const char *platform;
@@ -30,6 +31,7 @@ struct boot_opts {
     const char *stats_json;
     int check;
     int on_exhaustion;
+    const char *trace_out;
 };
 
 static const char *const check_choices[] = {"every", "end", "off", NULL};
@@ -56,13 +58,15 @@ static const struct opt_spec boot_specs[] = {
     {"on-exhaustion", OPT_CHOICE, offsetof(struct boot_opts, on_exhaustion), "WHAT",
      "when no EL2 MPU region is free: stop (exit 1, default) or continue and count", 0, 0,
      exhaustion_choices, 0},
+    {"trace-out", OPT_STRING, offsetof(struct boot_opts, trace_out), "FILE",
+     "record the boot trace (text; binary for *.mtrace; gzipped for *.gz)", 0, 0, NULL, 0},
     {0},
 };
 
 static void boot_usage(FILE *out)
 {
     fputs("usage: msasim boot [--platform P] [--hv MODULE] [--mpu-regions N] [--hv-opt K=V ...]\n"
-          "                   [--json] [--stats-json FILE]\n"
+          "                   [--json] [--stats-json FILE] [--trace-out FILE]\n"
           "\n"
           "Boots a hypervisor memory manager on the platform's cores without executing\n"
           "instructions and prints the EL2 MPU layout: the hypervisor's boot regions, its\n"
@@ -173,6 +177,19 @@ int cmd_boot(int argc, char **argv)
         platform_free(plat);
         return st == HV_RUN_BAD_INPUT ? MSA_EXIT_USAGE : MSA_EXIT_SIM_FAILED;
     }
+    struct trace_header th;
+    unsigned char *dtb = NULL;
+    struct trace_recording *rec = NULL;
+    if (o.trace_out && (trace_header_for_run(o.platform, &cfg, "recorded by msasim boot", &th,
+                                             &dtb, &err) < 0 ||
+                        trace_record_start(hv, o.trace_out, &th, &rec, &err) < 0)) {
+        cli_error(err.msg);
+        free(dtb);
+        hv_destroy(hv);
+        stats_free(stats);
+        platform_free(plat);
+        return MSA_EXIT_USAGE;
+    }
     st = hv_boot_run(hv, &err);
     char line[MSA_ERROR_MAX + 16];
     /* Bad input gets its one line alone; otherwise the notes say which
@@ -203,7 +220,14 @@ int cmd_boot(int argc, char **argv)
             cli_error(err.msg);
             exit_code = MSA_EXIT_USAGE;
         }
+        if (rec && trace_record_finish(rec, &err) < 0) {
+            cli_error(err.msg);
+            exit_code = MSA_EXIT_USAGE;
+        }
+        rec = NULL;
     }
+    trace_record_abort(rec);
+    free(dtb);
     hv_destroy(hv);
     stats_free(stats);
     platform_free(plat);

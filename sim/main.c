@@ -13,6 +13,8 @@ struct subcommand {
 static const struct subcommand subcommands[] = {
     {"run", cmd_run, "run bare-metal AArch64 programs on a simulated platform"},
     {"boot", cmd_boot, "boot a hypervisor memory manager and print its EL2 MPU layout"},
+    {"replay", cmd_replay, "replay a boot trace against a hypervisor module and configuration"},
+    {"trace", cmd_trace, "convert a boot trace between its text and binary forms, or describe it"},
     {"report", cmd_report, "render a statistics file as text, CSV or JSON"},
     {"sweep", cmd_sweep, "run a subcommand over the cross product of parameter values, write CSV"},
     {"platform", cmd_platform, "show the platform described by a device tree (or virt, fvp-r)"},

@@ -1,0 +1,378 @@
+/* The binary form: an 8-byte magic, the version, header fields as
+ * (tag, length, payload), then records: a string definition, an event, or
+ * the end record with the event count.  Numbers are unsigned LEB128; a
+ * cycle is the difference from the previous event's.  Every error names
+ * the byte offset where the record or field in trouble starts. */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/trace_internal.h"
+
+static int fail_at(struct trace_reader *r, size_t at, struct msa_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int fail_at(struct trace_reader *r, size_t at, struct msa_error *err, const char *fmt, ...)
+{
+    char msg[MSA_ERROR_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return msa_error_set(err, "%s: byte %zu: %s", r->name, at, msg);
+}
+
+/* Unsigned LEB128 from [*pos, end). */
+static int uleb(struct trace_reader *r, size_t *pos, size_t end, const char *what, uint64_t *out,
+                struct msa_error *err)
+{
+    uint64_t v = 0;
+    size_t at = *pos;
+    for (unsigned shift = 0;; shift += 7) {
+        if (*pos >= end)
+            return fail_at(r, at, err, "truncated: the data ends inside %s", what);
+        uint8_t b = r->buf[(*pos)++];
+        if (shift == 63 && (b & 0x7E))
+            return fail_at(r, at, err, "corrupt: %s does not fit in 64 bits", what);
+        v |= (uint64_t)(b & 0x7F) << shift;
+        if (!(b & 0x80))
+            break;
+        if (shift == 63)
+            return fail_at(r, at, err, "corrupt: %s is longer than 10 bytes", what);
+    }
+    *out = v;
+    return 0;
+}
+
+static int small(struct trace_reader *r, size_t *pos, const char *what, uint64_t max,
+                 uint64_t *out, struct msa_error *err)
+{
+    size_t at = *pos;
+    if (uleb(r, pos, r->len, what, out, err) < 0)
+        return -1;
+    if (*out > max)
+        return fail_at(r, at, err, "corrupt: %s %" PRIu64 " is out of range (at most %" PRIu64
+                       ")", what, *out, max);
+    return 0;
+}
+
+static int no_nul(struct trace_reader *r, size_t at, const unsigned char *s, size_t len,
+                  struct msa_error *err)
+{
+    if (memchr(s, '\0', len))
+        return fail_at(r, at, err, "corrupt: NUL byte inside a string");
+    return 0;
+}
+
+/* ---- Header --------------------------------------------------------------- */
+
+static int header_string(struct trace_reader *r, size_t at, size_t len, const char **out,
+                         struct msa_error *err)
+{
+    if (no_nul(r, at, r->buf + r->pos, len, err) < 0)
+        return -1;
+    *out = trace_keep(r, (const char *)r->buf + r->pos, len);
+    return *out ? 0 : fail_at(r, at, err, "out of memory");
+}
+
+static int header_number(struct trace_reader *r, size_t at, size_t len, uint64_t max,
+                         uint64_t *out, struct msa_error *err)
+{
+    size_t p = r->pos;
+    if (uleb(r, &p, r->pos + len, "a header number", out, err) < 0)
+        return -1;
+    if (p != r->pos + len)
+        return fail_at(r, at, err, "corrupt: header field longer than its number");
+    if (*out > max)
+        return fail_at(r, at, err, "corrupt: header value %" PRIu64 " out of range", *out);
+    return 0;
+}
+
+static int header_field(struct trace_reader *r, uint64_t tag, size_t at, size_t len,
+                        bool *have_platform, bool *have_module, struct msa_error *err)
+{
+    struct trace_header *h = &r->h;
+    uint64_t v;
+    switch (tag) {
+    case TB_PLATFORM_BUILTIN:
+    case TB_PLATFORM_FILE:
+        if (*have_platform)
+            return fail_at(r, at, err, "corrupt: a second platform field");
+        *have_platform = true;
+        h->platform_kind = tag == TB_PLATFORM_BUILTIN ? TRACE_PLATFORM_BUILTIN : TRACE_PLATFORM_FILE;
+        return header_string(r, at, len, &h->platform, err);
+    case TB_PLATFORM_DTB: {
+        if (*have_platform)
+            return fail_at(r, at, err, "corrupt: a second platform field");
+        *have_platform = true;
+        h->platform_kind = TRACE_PLATFORM_DTB;
+        size_t p = r->pos;
+        uint64_t nlen;
+        if (uleb(r, &p, r->pos + len, "the platform name's length", &nlen, err) < 0)
+            return -1;
+        if (nlen > r->pos + len - p)
+            return fail_at(r, at, err, "corrupt: platform name longer than its field");
+        size_t save = r->pos;
+        r->pos = p;
+        int rc = header_string(r, at, (size_t)nlen, &h->platform, err);
+        r->pos = save;
+        if (rc < 0)
+            return -1;
+        p += nlen;
+        size_t dlen = r->pos + len - p;
+        if (dlen > TRACE_MAX_DTB)
+            return fail_at(r, at, err, "embedded DTB larger than %" PRIu64 " bytes", TRACE_MAX_DTB);
+        free(r->dtb);
+        r->dtb = malloc(dlen ? dlen : 1);
+        if (!r->dtb)
+            return fail_at(r, at, err, "out of memory");
+        memcpy(r->dtb, r->buf + p, dlen);
+        h->dtb = r->dtb;
+        h->dtb_size = dlen;
+        return 0;
+    }
+    case TB_FDT_SIZE:
+        return header_number(r, at, len, TRACE_MAX_DTB, &h->fdt_size, err);
+    case TB_MODULE:
+        if (*have_module)
+            return fail_at(r, at, err, "corrupt: a second module field");
+        *have_module = true;
+        return header_string(r, at, len, &h->module, err);
+    case TB_OPTION:
+        if (h->noptions >= TRACE_MAX_OPTIONS)
+            return fail_at(r, at, err, "more than %d options", TRACE_MAX_OPTIONS);
+        return header_string(r, at, len, &h->options[h->noptions++], err);
+    case TB_NOTE:
+        if (h->nnotes >= TRACE_MAX_NOTES)
+            return fail_at(r, at, err, "more than %d notes", TRACE_MAX_NOTES);
+        return header_string(r, at, len, &h->notes[h->nnotes++], err);
+    case TB_MPU_REGIONS:
+    case TB_EL1_MPU_REGIONS:
+        if (header_number(r, at, len, 256, &v, err) < 0)
+            return -1;
+        if (v == 0)
+            return fail_at(r, at, err, "corrupt: region count 0");
+        *(tag == TB_MPU_REGIONS ? &h->mpu_regions : &h->el1_mpu_regions) = (unsigned)v;
+        return 0;
+    default:
+        return fail_at(r, at, err, "corrupt: unknown header field %" PRIu64, tag);
+    }
+}
+
+int trace_bin_header(struct trace_reader *r, struct msa_error *err)
+{
+    r->pos = TRACE_BIN_MAGIC_LEN;
+    r->h.mpu_regions = 32;
+    r->h.el1_mpu_regions = 16;
+    size_t at = r->pos;
+    uint64_t v;
+    if (uleb(r, &r->pos, r->len, "the format version", &v, err) < 0)
+        return -1;
+    if (v == 0)
+        return fail_at(r, at, err, "corrupt: format version 0");
+    if (v > TRACE_FORMAT_VERSION)
+        return fail_at(r, at, err, "trace format version %" PRIu64 " is newer than this msasim "
+                       "reads (version %d): refused; replay it with a newer msasim", v,
+                       TRACE_FORMAT_VERSION);
+    r->h.version = (unsigned)v;
+    bool have_platform = false, have_module = false;
+    for (;;) {
+        at = r->pos;
+        uint64_t tag, len;
+        if (uleb(r, &r->pos, r->len, "a header field tag", &tag, err) < 0)
+            return -1;
+        if (tag == TB_END)
+            break;
+        if (uleb(r, &r->pos, r->len, "a header field length", &len, err) < 0)
+            return -1;
+        if (len > r->len - r->pos)
+            return fail_at(r, at, err, "truncated: header field of %" PRIu64 " bytes, %zu left",
+                           len, r->len - r->pos);
+        if (header_field(r, tag, at, (size_t)len, &have_platform, &have_module, err) < 0)
+            return -1;
+        r->pos += (size_t)len;
+    }
+    if (!have_platform)
+        return fail_at(r, at, err, "the header has no platform field");
+    if (!have_module)
+        return fail_at(r, at, err, "the header has no module field");
+    return 0;
+}
+
+/* ---- Events --------------------------------------------------------------- */
+
+static int purpose(struct trace_reader *r, size_t *pos, const char **out, struct msa_error *err)
+{
+    size_t at = *pos;
+    uint64_t id;
+    if (uleb(r, pos, r->len, "a string id", &id, err) < 0)
+        return -1;
+    *out = id <= UINT32_MAX ? strtab_get(&r->strings, (uint32_t)id) : NULL;
+    if (!*out)
+        return fail_at(r, at, err, "corrupt: string %" PRIu64 " is not defined (%" PRIu32
+                       " so far)", id, r->strings.count);
+    return 0;
+}
+
+static int domain_field(struct trace_reader *r, size_t *pos, bool optional, int32_t *out,
+                        struct msa_error *err)
+{
+    uint64_t v;
+    size_t at = *pos;
+    if (small(r, pos, "a domain", HV_MAX_DOMAINS, &v, err) < 0)
+        return -1;
+    if (v == 0 && !optional)
+        return fail_at(r, at, err, "corrupt: no domain where one is required");
+    *out = (int32_t)v - 1;
+    return 0;
+}
+
+static int vcpu_field(struct trace_reader *r, size_t *pos, int32_t *domain, uint32_t *vcpu,
+                      struct msa_error *err)
+{
+    uint64_t v;
+    if (domain_field(r, pos, true, domain, err) < 0)
+        return -1;
+    *vcpu = 0;
+    if (*domain < 0)
+        return 0;
+    if (small(r, pos, "a vCPU", HV_MAX_VCPUS - 1, &v, err) < 0)
+        return -1;
+    *vcpu = (uint32_t)v;
+    return 0;
+}
+
+static int u64s(struct trace_reader *r, size_t *pos, uint64_t *a, uint64_t *b, uint64_t *c,
+                struct msa_error *err)
+{
+    if (a && uleb(r, pos, r->len, "an address", a, err) < 0)
+        return -1;
+    if (b && uleb(r, pos, r->len, "an address", b, err) < 0)
+        return -1;
+    if (c && uleb(r, pos, r->len, "a size", c, err) < 0)
+        return -1;
+    return 0;
+}
+
+static int op_field(struct trace_reader *r, size_t *p, uint8_t *op, struct msa_error *err)
+{
+    size_t at = *p;
+    uint64_t v;
+    if (uleb(r, p, r->len, "an operation kind", &v, err) < 0)
+        return -1;
+    if (trace_op_of_code(v) < 0)
+        return fail_at(r, at, err, "corrupt: unknown operation code %" PRIu64, v);
+    *op = (uint8_t)trace_op_of_code(v);
+    return 0;
+}
+
+static int event_fields(struct trace_reader *r, size_t *p, struct hv_event *ev,
+                        struct msa_error *err)
+{
+    uint64_t v;
+    size_t at;
+    switch ((enum hv_ev_kind)ev->kind) {
+    case HV_EV_BOOT:
+    case HV_EV_CPU_UP:
+    case HV_EV_FINISH_BOOT:
+        return 0;
+    case HV_EV_MAP:
+        if (op_field(r, p, &ev->op, err) < 0)
+            return -1;
+        if (u64s(r, p, &ev->a, &ev->b, NULL, err) < 0 ||
+            small(r, p, "flags", UINT32_MAX, &v, err) < 0)
+            return -1;
+        ev->flags = (uint32_t)v;
+        at = *p;
+        if (uleb(r, p, r->len, "an owner", &v, err) < 0)
+            return -1;
+        if (trace_owner_of_code(v) < 0)
+            return fail_at(r, at, err, "corrupt: unknown owner code %" PRIu64, v);
+        ev->owner = (uint8_t)trace_owner_of_code(v);
+        if (small(r, p, "a domid", UINT32_MAX, &v, err) < 0)
+            return -1;
+        ev->domid = (uint32_t)v;
+        return purpose(r, p, &ev->purpose, err);
+    case HV_EV_MAP_DOMAIN_PAGE:
+    case HV_EV_UNMAP_DOMAIN_PAGE:
+        return u64s(r, p, &ev->a, NULL, NULL, err);
+    case HV_EV_CREATE_DOMAIN:
+        return domain_field(r, p, false, &ev->domain, err);
+    case HV_EV_P2M_UPDATE:
+        if (domain_field(r, p, false, &ev->domain, err) < 0 ||
+            u64s(r, p, &ev->a, &ev->b, &ev->c, err) < 0 ||
+            small(r, p, "flags", UINT32_MAX, &v, err) < 0)
+            return -1;
+        ev->flags = (uint32_t)v;
+        return purpose(r, p, &ev->purpose, err);
+    case HV_EV_SWITCH:
+        return vcpu_field(r, p, &ev->domain, &ev->vcpu, err);
+    case HV_EV_COPY:
+        return u64s(r, p, &ev->a, &ev->b, &ev->c, err);
+    case HV_EV_CLEAN:
+        return u64s(r, p, &ev->a, NULL, &ev->c, err);
+    case HV_EV_BEGIN:
+    case HV_EV_END:
+        if (op_field(r, p, &ev->op, err) < 0)
+            return -1;
+        return ev->kind == HV_EV_BEGIN ? domain_field(r, p, true, &ev->domain, err) : 0;
+    case HV_EV_PHASE:
+        return u64s(r, p, &ev->a, NULL, NULL, err);
+    default:
+        return -1;
+    }
+}
+
+int trace_bin_next(struct trace_reader *r, struct hv_event *ev, struct msa_error *err)
+{
+    for (;;) {
+        size_t at = r->ev_offset = r->pos;
+        if (r->pos >= r->len)
+            return fail_at(r, at, err, "truncated: no end record after %" PRIu64 " events",
+                           r->events);
+        uint8_t op = r->buf[r->pos++];
+        uint64_t v;
+        if (op == TB_REC_END) {
+            if (uleb(r, &r->pos, r->len, "the event count", &v, err) < 0)
+                return -1;
+            if (v != r->events)
+                return fail_at(r, at, err, "the end record counts %" PRIu64 " events but %"
+                               PRIu64 " were read: events are missing or were added", v,
+                               r->events);
+            if (r->pos != r->len)
+                return fail_at(r, r->pos, err, "corrupt: %zu bytes after the end record",
+                               r->len - r->pos);
+            return 0;
+        }
+        if (op == TB_REC_STRING) {
+            if (uleb(r, &r->pos, r->len, "a string length", &v, err) < 0)
+                return -1;
+            if (v > r->len - r->pos)
+                return fail_at(r, at, err, "truncated: string of %" PRIu64 " bytes, %zu left", v,
+                               r->len - r->pos);
+            if (no_nul(r, at, r->buf + r->pos, (size_t)v, err) < 0)
+                return -1;
+            if (!strtab_append(&r->strings, (const char *)r->buf + r->pos, (size_t)v))
+                return fail_at(r, at, err, "out of memory");
+            r->pos += (size_t)v;
+            continue;
+        }
+        if (op < TB_REC_EVENT || op >= TB_REC_EVENT + HV_EV_KIND_COUNT)
+            return fail_at(r, at, err, "corrupt: unknown record type 0x%02x", op);
+        trace_event_clear(ev, (uint8_t)(op - TB_REC_EVENT));
+        size_t p = r->pos;
+        if (uleb(r, &p, r->len, "a cycle", &v, err) < 0)
+            return -1;
+        if (v > UINT64_MAX - r->last_cycle)
+            return fail_at(r, at, err, "corrupt: the cycle count overflows");
+        ev->cycle = r->last_cycle + v;
+        if (small(r, &p, "a core", HV_MAX_CORES, &v, err) < 0)
+            return -1;
+        ev->core = v ? (uint32_t)v - 1 : HV_ALL_CORES;
+        if (vcpu_field(r, &p, &ev->ctx_domain, &ev->ctx_vcpu, err) < 0 ||
+            event_fields(r, &p, ev, err) < 0)
+            return -1;
+        r->pos = p;
+        return 1;
+    }
+}

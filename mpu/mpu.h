@@ -289,6 +289,7 @@ struct mpu_index {
     unsigned nseg;
     uint64_t start[MPU_MAX_SEGMENTS];
     int16_t region[MPU_MAX_SEGMENTS];   /* slot, MPU_SEG_NONE or MPU_SEG_OVERLAP */
+    unsigned nbuckets;                  /* in use: about 4 per segment, at most MPU_INDEX_BUCKETS */
     unsigned bucket_shift;              /* address bits per bucket */
     uint64_t bucket_base;
     uint16_t bucket_first[MPU_INDEX_BUCKETS + 1];
@@ -310,6 +311,10 @@ struct mpu {
     /* [0] data, [1] instruction fetch; MRU way first */
     struct mpu_cache_entry cache[2][MPU_CACHE_WAYS];
     struct mpu_index index;
+    /* The index is rebuilt on the first miss after a change, not at every
+     * synchronization: a hypervisor reprograms regions far more often than
+     * an MPU-bound replay looks anything up in between. */
+    bool index_stale;
 
     uint8_t owner[MPU_MAX_REGIONS];
     uint32_t owner_domid[MPU_MAX_REGIONS];
@@ -459,6 +464,9 @@ int mpu_set_owner(struct mpu *mpu, unsigned slot, enum mpu_owner owner, uint32_t
 void mpu_set_observer(struct mpu *mpu, mpu_observer_fn fn, void *ctx);
 
 unsigned mpu_enabled_count(const struct mpu *mpu);
+
+/* The segment index over the effective regions, brought up to date first. */
+const struct mpu_index *mpu_segments(struct mpu *mpu);
 
 /* Time-weighted mean of enabled regions from init to `now`. */
 double mpu_mean_enabled(const struct mpu *mpu, uint64_t now);

@@ -72,25 +72,39 @@ static void build_buckets(struct mpu_index *ix)
      * the last segment. */
     uint64_t base = ix->nseg > 1 ? ix->start[1] : 0;
     uint64_t span = ix->start[ix->nseg - 1] - base;
+    /* Few segments need few buckets; a rebuild then costs little, which
+     * matters to a hypervisor that reprograms regions at every map. */
+    unsigned nbuckets = 4;
+    while (nbuckets < 4 * ix->nseg && nbuckets < MPU_INDEX_BUCKETS)
+        nbuckets *= 2;
+    ix->nbuckets = nbuckets;
     unsigned shift = 0;
-    while ((span >> shift) >= MPU_INDEX_BUCKETS)
+    while ((span >> shift) >= nbuckets)
         shift++;
     ix->bucket_base = base;
     ix->bucket_shift = shift;
     unsigned seg = 0;
-    for (unsigned k = 0; k < MPU_INDEX_BUCKETS; k++) {
+    for (unsigned k = 0; k < nbuckets; k++) {
         uint64_t a = base + ((uint64_t)k << shift);
         while (seg + 1 < ix->nseg && ix->start[seg + 1] <= a)
             seg++;
         ix->bucket_first[k] = (uint16_t)seg;
     }
-    ix->bucket_first[MPU_INDEX_BUCKETS] = (uint16_t)(ix->nseg - 1);
+    ix->bucket_first[nbuckets] = (uint16_t)(ix->nseg - 1);
 }
 
 void mpu_index_build(struct mpu *mpu)
 {
     build_segments(mpu);
     build_buckets(&mpu->index);
+    mpu->index_stale = false;
+}
+
+const struct mpu_index *mpu_segments(struct mpu *mpu)
+{
+    if (mpu->index_stale)
+        mpu_index_build(mpu);
+    return &mpu->index;
 }
 
 /* The segment holding `addr`: the last one whose start is <= addr. */
@@ -99,7 +113,7 @@ unsigned mpu_index_find(const struct mpu_index *ix, uint64_t addr)
     if (addr < ix->bucket_base)
         return 0;
     uint64_t k = (addr - ix->bucket_base) >> ix->bucket_shift;
-    if (k >= MPU_INDEX_BUCKETS)
+    if (k >= ix->nbuckets)
         return ix->nseg - 1;
     unsigned lo = ix->bucket_first[k], hi = ix->bucket_first[k + 1];
     /* Answer in [lo, hi].  Usually one or two steps; regions clustered in
@@ -137,7 +151,7 @@ const struct mpu_cache_entry *mpu_cache_refill(struct mpu *mpu, uint64_t addr, u
         return &c[0];
     }
     mpu->stats.cache_misses++;
-    const struct mpu_index *ix = &mpu->index;
+    const struct mpu_index *ix = mpu_segments(mpu);
     unsigned s = mpu_index_find(ix, addr);
     c[1] = old;
     c[0].lo = ix->start[s];

@@ -64,7 +64,7 @@ void mpu_context_sync(struct mpu *mpu, uint64_t now)
     if (!changed)
         return;
     mpu->stats.syncs_changed++;
-    mpu_index_build(mpu);
+    mpu->index_stale = true;
     mpu_cache_invalidate(mpu);
 }
 

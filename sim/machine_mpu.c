@@ -26,12 +26,12 @@ static void control_bits(const struct cpu *cpu, struct mpu_ctl *ctl)
  * segment matches the same set of regions) answers it.  Nothing is cached
  * while a region write waits for its context synchronization, so that each
  * such access reaches the MPU and is counted. */
-static bool page_in_one_region(const struct mpu *mpu, int slot, uint64_t va)
+static bool page_in_one_region(struct mpu *mpu, int slot, uint64_t va)
 {
     if (slot < 0 || mpu->pending)
         return false;
     uint64_t page = va & ~(uint64_t)0xFFF;
-    const struct mpu_index *ix = &mpu->index;
+    const struct mpu_index *ix = mpu_segments(mpu);
     unsigned lo = 0, hi = ix->nseg;   /* the last segment starting at or below page */
     while (hi - lo > 1) {
         unsigned mid = lo + (hi - lo) / 2;

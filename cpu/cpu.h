@@ -101,6 +101,17 @@ struct cpu_xlat_ops {
      * core flushes its soft TLB (exceptions are frequent; a flush is not
      * free).  May be NULL. */
     int (*context_sync)(void *ctx, struct cpu *cpu);
+    /* AT and TLBI as executed, after the core's access checks and traps
+     * (`enc` = CPU_SYSREG_ENC(1, op1, CRn, CRm, op2), `xt` the operand).
+     * For AT: 0 with *par, which the core writes to PAR_EL1; positive with
+     * *fault when the AT itself takes a Data Abort (a stage-2 fault on the
+     * stage-1 walk of AT S1E1x/S1E0x at EL1), which the core takes with
+     * ESR.CM = 1 and WnR = 1.  For TLBI: the return value is ignored (the
+     * core has already flushed the soft TLB of every core).  Negative, or
+     * NULL: the core's own behaviour (AT through the current regime).  May
+     * be NULL. */
+    int (*sys_op)(void *ctx, struct cpu *cpu, uint32_t enc, uint64_t xt, uint64_t *par,
+                  struct cpu_fault *fault);
 };
 
 #define CPU_SYSREG_ENC(op0, op1, crn, crm, op2) \

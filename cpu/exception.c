@@ -89,6 +89,7 @@ uint64_t cpu_abort(struct cpu *c, uint64_t va, enum cpu_access kind, uint32_t is
         iss |= 1u << 9;
     if (f->s1ptw)
         iss |= 1u << 7;
+    iss |= iss_template & ISS_CM;
     unsigned ec;
     if (kind == CPU_ACC_EXEC) {
         ec = same ? EC_IABT_CUR : EC_IABT_LOW;

@@ -79,15 +79,30 @@ static int dc_zva(struct cpu *c, uint64_t va)
     return 0;
 }
 
-static void at_op(struct cpu *c, uint64_t va, bool write, bool el0)
+/* Returns nonzero when the AT took a Data Abort. */
+static int at_op(struct cpu *c, uint32_t enc, uint64_t va, bool write, bool el0)
 {
     uint64_t pa;
     struct cpu_fault f;
+    if (c->xlat && c->xlat->sys_op) {
+        uint64_t par = 0;
+        memset(&f, 0, sizeof f);
+        int rc = c->xlat->sys_op(c->xlat_ctx, c, enc, va, &par, &f);
+        if (rc > 0) {
+            cpu_abort(c, va, CPU_ACC_READ, ISS_WNR | ISS_CM, &f, false);
+            return -1;
+        }
+        if (rc == 0) {
+            SR(c, PAR_EL1) = par;
+            return 0;
+        }
+    }
     if (cpu_mem_probe(c, va, write ? CPU_ACC_WRITE : CPU_ACC_READ, el0 ? MEM_UNPRIV : 0, &pa, &f))
         SR(c, PAR_EL1) = 1 | (uint64_t)(f.fsc & 0x3F) << 1 | (f.s1ptw ? 1u << 8 : 0) |
                          (f.stage == 2 ? 1u << 9 : 0);
     else
         SR(c, PAR_EL1) = pa & 0xFFFFFFFFF000ull;
+    return 0;
 }
 
 uint64_t exec_sys(struct cpu *c, const struct cpu_insn *i, uint64_t pc)
@@ -153,7 +168,8 @@ uint64_t exec_sys(struct cpu *c, const struct cpu_insn *i, uint64_t pc)
                 return c->pc;
             break;
         case AT:
-            at_op(c, xt, op2 & 1, op1 == 0 && (op2 & 2));
+            if (at_op(c, enc, xt, op2 & 1, op1 == 0 && (op2 & 2)))
+                return c->pc;
             break;
         default:
             break;
@@ -166,6 +182,11 @@ uint64_t exec_sys(struct cpu *c, const struct cpu_insn *i, uint64_t pc)
         struct cpu_cluster *cl = c->cluster;
         for (unsigned k = 0; k < cl->ncores; k++)
             cpu_tlb_flush(cl->cores[k]);
+        if (c->xlat && c->xlat->sys_op) {
+            uint64_t par;
+            struct cpu_fault f;
+            (void)c->xlat->sys_op(c->xlat_ctx, c, enc, xt, &par, &f);
+        }
     } else {
         return cpu_undefined(c);
     }

@@ -171,6 +171,7 @@ enum {
 #define ISS_SF  (1u << 15)
 #define ISS_AR  (1u << 14)
 #define ISS_WNR (1u << 6)
+#define ISS_CM  (1u << 8)    /* cache maintenance or AT */
 
 int cpu_mem_read_slow(struct cpu *c, uint64_t va, unsigned size, uint64_t *val,
                       uint32_t iss, unsigned flags);

@@ -8,6 +8,7 @@
 #include "sim/machine.h"
 #include "sim/options.h"
 #include "sim/stats.h"
+#include "sim/user_mode.h"
 
 struct run_opts {
     const char *platform;
@@ -16,12 +17,17 @@ struct run_opts {
     uint64_t cores;
     uint64_t mpu_regions;
     uint64_t el1_mpu_regions;
+    int el1_msa;
     bool timing;
+    const char *core;
+    struct opt_list sets;
     uint64_t max_insns;
     const char *stats_json;
+    bool user;
 };
 
 static const char *const profile_names[] = {"r", "a", NULL};
+static const char *const el1_msa_names[] = {"mpu", "mmu", NULL};
 
 static const struct opt_spec run_specs[] = {
     {"platform", OPT_STRING, offsetof(struct run_opts, platform), "P",
@@ -36,12 +42,21 @@ static const struct opt_spec run_specs[] = {
      "EL2 MPU regions per core, profile r (default 32)", 1, 256, NULL},
     {"el1-mpu-regions", OPT_UINT, offsetof(struct run_opts, el1_mpu_regions), "N",
      "EL1 MPU regions per core, profile r (default 16)", 1, 256, NULL},
+    {"el1-msa", OPT_CHOICE, offsetof(struct run_opts, el1_msa), NULL,
+     "profile r: mmu gives EL1 the optional MMU (VMSA when VTCR_EL2.MSA = 1; default mpu)", 0, 0,
+     el1_msa_names},
     {"timing", OPT_ONOFF, offsetof(struct run_opts, timing), NULL,
-     "cycle model; only 'off' (functional execution) so far", 0, 0, NULL},
+     "cycle model (default off: functional execution at full speed)", 0, 0, NULL},
+    {"core", OPT_STRING, offsetof(struct run_opts, core), "NAME|FILE",
+     "core description for --timing on: cortex-r82, cortex-a53 or a file (default: by profile)", 0, 0, NULL},
+    {"set", OPT_LIST, offsetof(struct run_opts, sets), "KEY=VALUE",
+     "override a timing parameter, e.g. l1d.size=16K (repeatable; keys in cpu/timing/README.md)", 0, 0, NULL},
     {"max-insns", OPT_UINT, offsetof(struct run_opts, max_insns), "N",
      "stop after N instructions in total, exit status 1 (default: no limit)", 1, UINT64_MAX, NULL},
     {"stats-json", OPT_STRING, offsetof(struct run_opts, stats_json), "FILE",
      "write the statistics as JSON (schema in sim/STATS_SCHEMA.md); - for stdout", 0, 0, NULL},
+    {"user", OPT_FLAG, offsetof(struct run_opts, user), NULL,
+     "run a static AArch64 Linux executable at EL0 (arguments after PROGRAM, or after --)", 0, 0, NULL},
     {0},
 };
 
@@ -83,12 +98,14 @@ int cmd_run(int argc, char **argv)
         run_usage(stdout);
         return MSA_EXIT_OK;
     }
+    if (o.user && res.npositional > 0)
+        return user_mode_main(res.npositional, res.positional, o.max_insns, o.stats_json);
     if (strcmp(o.hv, "none") != 0) {
         fprintf(stderr, "msasim: run: --hv: '%s' is not accepted: no hypervisor model is built in yet; expected none\n", o.hv);
         return MSA_EXIT_USAGE;
     }
-    if (o.timing) {
-        cli_error("run: --timing: 'on' is not accepted: the cycle model is not built yet; expected off");
+    if (!o.timing && (o.core || o.sets.count)) {
+        cli_error(o.core ? "run: --core needs --timing on" : "run: --set needs --timing on");
         return MSA_EXIT_USAGE;
     }
     if (res.npositional != 1) {
@@ -104,6 +121,11 @@ int cmd_run(int argc, char **argv)
     cfg.cores = (unsigned)o.cores;
     cfg.mpu_regions = (unsigned)o.mpu_regions;
     cfg.el1_mpu_regions = (unsigned)o.el1_mpu_regions;
+    cfg.el1_mmu = o.el1_msa == 1;
+    cfg.timing = o.timing;
+    cfg.timing_core = o.core;
+    cfg.timing_sets = o.sets.items;
+    cfg.ntiming_sets = (unsigned)o.sets.count;
 
     struct machine *m;
     if (machine_create(&cfg, &m, &err) < 0) {

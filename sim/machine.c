@@ -31,6 +31,7 @@ const char *machine_stop_name(enum machine_stop s)
     case MACHINE_STOP_FAULT_LOOP: return "fault-loop";
     case MACHINE_STOP_DEADLOCK: return "deadlock";
     case MACHINE_STOP_ALL_OFF: return "all-cores-off";
+    case MACHINE_STOP_REQUESTED: return "stop-requested";
     }
     return "?";
 }
@@ -40,7 +41,10 @@ const char *machine_stop_name(enum machine_stop s)
 static uint8_t *machine_host_ptr(void *ctx, uint64_t pa, bool write)
 {
     struct machine *m = ctx;
-    return ram_host_ptr(m->ram, pa, write);
+    uint8_t *p = ram_host_ptr(m->ram, pa, write);
+    if (!p && m->cfg.external_host_ptr)
+        p = m->cfg.external_host_ptr(m->cfg.external_ctx, pa, write);
+    return p;
 }
 
 static int machine_mmio_read(void *ctx, uint64_t pa, unsigned size, uint64_t *val)
@@ -51,7 +55,10 @@ static int machine_mmio_read(void *ctx, uint64_t pa, unsigned size, uint64_t *va
         *val = 0;
         return CPU_BUS_DECODE_ERROR;
     }
-    return bus_mmio_read(&m->bus, pa, size, val) ? CPU_BUS_SLAVE_ERROR : CPU_BUS_OK;
+    /* A device may answer with a decode error itself (an embedder's region
+     * with nothing at that offset); anything else nonzero is a slave error. */
+    int rc = bus_mmio_read(&m->bus, pa, size, val);
+    return rc == CPU_BUS_DECODE_ERROR ? rc : rc ? CPU_BUS_SLAVE_ERROR : CPU_BUS_OK;
 }
 
 static int machine_mmio_write(void *ctx, uint64_t pa, unsigned size, uint64_t val)
@@ -61,7 +68,8 @@ static int machine_mmio_write(void *ctx, uint64_t pa, unsigned size, uint64_t va
         m->bus.unmapped_accesses++;
         return CPU_BUS_DECODE_ERROR;
     }
-    return bus_mmio_write(&m->bus, pa, size, val) ? CPU_BUS_SLAVE_ERROR : CPU_BUS_OK;
+    int rc = bus_mmio_write(&m->bus, pa, size, val);
+    return rc == CPU_BUS_DECODE_ERROR ? rc : rc ? CPU_BUS_SLAVE_ERROR : CPU_BUS_OK;
 }
 
 static void machine_console(struct machine *m, const char *bytes, size_t len)
@@ -90,6 +98,19 @@ static void semihost_write(void *ctx, struct cpu *cpu, int fd, const char *buf, 
 
 /* ---- construction ------------------------------------------------------ */
 
+/* The external range overlapping [base, base+size) that starts lowest. */
+static const struct machine_range *first_external(const struct machine *m, uint64_t base,
+                                                  uint64_t size)
+{
+    const struct machine_range *best = NULL;
+    for (unsigned k = 0; k < m->cfg.nexternal; k++) {
+        const struct machine_range *x = &m->cfg.external[k];
+        if (x->base < base + size && base < x->base + x->size && (!best || x->base < best->base))
+            best = x;
+    }
+    return best;
+}
+
 static int add_ram(struct machine *m, struct msa_error *err)
 {
     m->ram = ram_new();
@@ -97,8 +118,15 @@ static int add_ram(struct machine *m, struct msa_error *err)
         return msa_error_set(err, "out of memory creating RAM");
     for (size_t i = 0; i < m->plat->memory.count; i++) {
         const struct platform_range *r = &m->plat->memory.items[i];
-        if (ram_add_bank(m->ram, r->base, r->size, err) < 0)
-            return msa_error_prefix(err, "%s: memory bank %zu: ", m->plat->source, i);
+        /* What an embedder serves is cut out of the bank. */
+        uint64_t base = r->base, end = r->base + r->size;
+        while (base < end) {
+            const struct machine_range *x = first_external(m, base, end - base);
+            uint64_t piece_end = x ? (x->base > base ? x->base : base) : end;
+            if (piece_end > base && ram_add_bank(m->ram, base, piece_end - base, err) < 0)
+                return msa_error_prefix(err, "%s: memory bank %zu: ", m->plat->source, i);
+            base = x ? x->base + x->size : end;
+        }
     }
     return 0;
 }
@@ -113,7 +141,7 @@ static int add_uarts(struct machine *m, struct msa_error *err)
         return msa_error_set(err, "out of memory creating UARTs");
     for (size_t i = 0; i < n; i++) {
         const struct platform_uart *u = &m->plat->uarts.items[i];
-        if (!u->enabled)
+        if (!u->enabled || first_external(m, u->base, PL011_SIZE))
             continue;
         pl011_init(&m->uarts[m->nuarts], uart_output, m);
         struct mmio_device d = pl011_device(&m->uarts[m->nuarts], u->path ? u->path : "uart", u->base);
@@ -139,7 +167,7 @@ static int add_cores(struct machine *m, struct msa_error *err)
     struct cpu_config cc = {0};
     cc.profile = prof;
     cc.semihosting = true;
-    cc.msa_frac = 1;
+    cc.msa_frac = m->profile == 'r' && m->cfg.el1_mmu ? 2 : 1;
     struct cpu_hooks hooks = {0};
     hooks.ctx = m;
     hooks.console_write = semihost_write;
@@ -170,9 +198,17 @@ int machine_create(const struct machine_config *cfg, struct machine **out, struc
         m->profile = m->plat->profile;
     else
         m->profile = cfg->profile == MACHINE_PROFILE_R ? 'r' : 'a';
+    if (cfg->el1_mmu && m->profile != 'r') {
+        msa_error_set(err, "--el1-msa: 'mmu' is an option of profile r (profile a always has its MMU)");
+        goto fail;
+    }
     if (add_ram(m, err) < 0 || add_uarts(m, err) < 0 || add_cores(m, err) < 0)
         goto fail;
     if (m->profile == 'r' && machine_attach_mpus(m, err) < 0)
+        goto fail;
+    if ((m->profile == 'a' || cfg->el1_mmu) && machine_attach_mmus(m, err) < 0)
+        goto fail;
+    if (cfg->timing && machine_timing_attach(m, err) < 0)
         goto fail;
     *out = m;
     return 0;
@@ -189,7 +225,9 @@ void machine_destroy(struct machine *m)
         cpu_destroy(m->cores[i]);
     if (m->cluster)
         cpu_cluster_destroy(m->cluster);
+    machine_timing_free(m);
     symbols_free(m->syms);
+    machine_free_mmus(m);
     free(m->uarts);
     free(m->mpus);
     if (m->ram)
@@ -203,17 +241,23 @@ int machine_load_program(struct machine *m, const char *path, struct msa_error *
     struct loaded_image img;
     if (load_file_auto(m->ram, path, LOAD_ADDR_NONE, &img, err) < 0)
         return -1;
-    cpu_cluster_code_written(m->cluster, img.low, img.high - img.low);
+    machine_start_program(m, &img);
+    return 0;
+}
+
+void machine_start_program(struct machine *m, struct loaded_image *img)
+{
+    cpu_cluster_code_written(m->cluster, img->low, img->high - img->low);
     symbols_free(m->syms);
-    m->syms = img.syms;
-    img.syms = NULL;
-    loaded_image_release(&img);
-    m->entry = img.entry;
-    cpu_reset(m->cores[0], img.entry);
+    m->syms = img->syms;
+    img->syms = NULL;
+    machine_timing_program_loaded(m);
+    loaded_image_release(img);
+    m->entry = img->entry;
+    cpu_reset(m->cores[0], img->entry);
     if (m->profile == 'r')
         for (unsigned i = 1; i < m->ncores; i++)
-            cpu_reset(m->cores[i], img.entry);
-    return 0;
+            cpu_reset(m->cores[i], img->entry);
 }
 
 /* ---- the scheduler ----------------------------------------------------- */
@@ -221,7 +265,7 @@ int machine_load_program(struct machine *m, const char *path, struct msa_error *
 static bool stop_is_final(enum cpu_stop r)
 {
     return r == CPU_STOP_EXIT || r == CPU_STOP_SYSTEM_OFF || r == CPU_STOP_SYSTEM_RESET ||
-           r == CPU_STOP_FAULT_LOOP;
+           r == CPU_STOP_FAULT_LOOP || r == CPU_STOP_REQUESTED;
 }
 
 struct machine_result machine_run(struct machine *m, uint64_t max_insns,
@@ -238,6 +282,7 @@ struct machine_result machine_run(struct machine *m, uint64_t max_insns,
             uint64_t budget = m->cfg.quantum;
             if (max_insns && max_insns - m->total_insns < budget)
                 budget = max_insns - m->total_insns;
+            m->running_core = i;
             struct cpu_run_result r = cpu_run(c, budget);
             m->total_insns += r.insns;
             if (r.insns)
@@ -254,6 +299,9 @@ struct machine_result machine_run(struct machine *m, uint64_t max_insns,
                     break;
                 case CPU_STOP_SYSTEM_RESET:
                     res.reason = MACHINE_STOP_SYSTEM_RESET;
+                    break;
+                case CPU_STOP_REQUESTED:
+                    res.reason = MACHINE_STOP_REQUESTED;
                     break;
                 default:
                     res.reason = MACHINE_STOP_FAULT_LOOP;

@@ -16,6 +16,9 @@ struct ram;
 struct cpu;
 struct cpu_cluster;
 struct mpu_pair;
+struct mmu_tlb;
+struct machine_mmus;
+struct machine_timing;
 struct stats;
 struct symbols;
 struct pl011;
@@ -31,10 +34,32 @@ struct machine_config {
     unsigned cores;              /* 0: as many as the device tree lists */
     unsigned mpu_regions;        /* EL2 MPU slots (profile r) */
     unsigned el1_mpu_regions;    /* EL1 MPU slots (profile r) */
+    bool el1_mmu;                /* profile r: the optional EL1 MMU (MSA_frac = 2) */
+    /* The cycle model (cpu/timing.h, sim/machine_timing.c): off keeps the
+     * functional speed.  timing_core is a built-in core or a description
+     * file (NULL: cortex-r82 on profile r, cortex-a53 on profile a);
+     * timing_sets are KEY=VALUE overrides. */
+    bool timing;
+    const char *timing_core;
+    const char *const *timing_sets;
+    unsigned ntiming_sets;
     uint64_t quantum;            /* instructions per core per turn */
     /* Where program output goes (semihosting and UART): NULL means stdout. */
     void (*console)(void *ctx, const char *bytes, size_t len);
     void *console_ctx;
+    /* Address ranges an embedder serves (sim/msasim.h): the platform's RAM
+     * banks and UARTs inside them are left out, the embedder puts its own
+     * devices on the bus there, and a RAM-path access that no bank of the
+     * machine holds asks external_host_ptr (may be NULL) for a host pointer
+     * before it goes to the bus. */
+    const struct machine_range *external;
+    unsigned nexternal;
+    uint8_t *(*external_host_ptr)(void *ctx, uint64_t pa, bool write);
+    void *external_ctx;
+};
+
+struct machine_range {
+    uint64_t base, size;
 };
 
 void machine_config_default(struct machine_config *cfg);
@@ -47,6 +72,7 @@ enum machine_stop {
     MACHINE_STOP_FAULT_LOOP,    /* a core repeats the same exception */
     MACHINE_STOP_DEADLOCK,      /* every core waits for something that cannot come */
     MACHINE_STOP_ALL_OFF,       /* every core powered off */
+    MACHINE_STOP_REQUESTED,     /* cpu_request_stop() on the running core */
 };
 
 struct machine_result {
@@ -69,9 +95,12 @@ struct machine {
     unsigned ncores;
     struct cpu *cores[MACHINE_MAX_CORES];
     struct mpu_pair *mpus;       /* profile r: one pair per core */
+    struct machine_mmus *mmus;   /* profile a, or r with el1_mmu: TLBs per core */
+    struct machine_timing *timing; /* the cycle model, when cfg.timing */
     struct symbols *syms;        /* of the program loaded last (may be NULL) */
     uint64_t entry;
     uint64_t total_insns;
+    unsigned running_core;       /* the core machine_run is stepping now */
 };
 
 /* Builds the machine described by cfg: platform, RAM banks, UARTs, cores.
@@ -85,6 +114,13 @@ void machine_destroy(struct machine *m);
  * (profile a) or start at the same entry (profile r, where the FVP releases
  * every core). */
 int machine_load_program(struct machine *m, const char *path, struct msa_error *err);
+
+/* The second half of machine_load_program, for an image that something else
+ * loaded (sim/embed_load.c for RAM the embedder serves): drops decoded code
+ * in [img->low, img->high), takes over img->syms and starts the cores at
+ * img->entry. */
+struct loaded_image;
+void machine_start_program(struct machine *m, struct loaded_image *img);
 
 /* Runs until the program stops or `max_insns` instructions in total have
  * executed (0 = no limit).  `progress` (may be NULL) is called now and then
@@ -100,5 +136,21 @@ const char *machine_stop_name(enum machine_stop s);
 
 /* Profile r: gives every core its EL1 and EL2 MPU (sim/machine_mpu.c). */
 int machine_attach_mpus(struct machine *m, struct msa_error *err);
+
+/* Profile a: gives every core the VMSAv8-64 MMU (sim/machine_mmu.c).
+ * Profile r with cfg.el1_mmu (after machine_attach_mpus): EL1&0 uses VMSA
+ * stage 1 over the EL2 MPU whenever VTCR_EL2.MSA = 1. */
+int machine_attach_mmus(struct machine *m, struct msa_error *err);
+void machine_free_mmus(struct machine *m);
+/* The TLBs (and MMU statistics) of one core; NULL without an MMU. */
+const struct mmu_tlb *machine_core_tlb(const struct machine *m, unsigned core);
+
+/* The cycle model (sim/machine_timing.c): attached by machine_create when
+ * cfg.timing; told when a program is loaded (its functions get cycles);
+ * exports cycles, the CPI stack and per-function cycles. */
+int machine_timing_attach(struct machine *m, struct msa_error *err);
+void machine_timing_program_loaded(struct machine *m);
+void machine_timing_export(const struct machine *m, struct stats *s);
+void machine_timing_free(struct machine *m);
 
 #endif

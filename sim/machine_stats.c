@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "cpu/cpu.h"
+#include "mmu/mmu.h"
 #include "mpu/mpu.h"
 #include "sim/machine.h"
 #include "sim/platform.h"
@@ -48,6 +49,81 @@ static void export_mpu(const struct mpu *mpu, const char *prefix, uint64_t now, 
         *g = mpu_mean_enabled(mpu, now);
 }
 
+static void set_counter(struct stats *s, const char *prefix, const char *field, uint64_t value,
+                        const char *desc)
+{
+    char name[160];
+    snprintf(name, sizeof name, "%s.%s", prefix, field);
+    uint64_t *c = stats_counter(s, name, desc);
+    if (c)
+        *c = value;
+}
+
+/* The TLBs and walks of one core (struct mmu_stats). */
+static void export_mmu(const struct mmu_stats *st, const char *prefix, struct stats *s)
+{
+    static const char *const walk_names[MMU_WALK_KIND_COUNT] = {"s1", "s12", "s2"};
+    char field[96];
+    set_counter(s, prefix, "translations", st->translations,
+                "translations the core asked for (its soft TLB serves repeated pages)");
+    for (int l = 0; l < MMU_TLB_LEVEL_COUNT; l++) {
+        const char *n = mmu_tlb_level_name((enum mmu_tlb_level)l);
+        snprintf(field, sizeof field, "tlb.%s.hits", n);
+        set_counter(s, prefix, field, st->hits[l], "lookups that hit");
+        snprintf(field, sizeof field, "tlb.%s.misses", n);
+        set_counter(s, prefix, field, st->misses[l], "lookups that missed");
+        snprintf(field, sizeof field, "tlb.%s.fills", n);
+        set_counter(s, prefix, field, st->fills[l], "entries written");
+        snprintf(field, sizeof field, "tlb.%s.evictions", n);
+        set_counter(s, prefix, field, st->evictions[l], "valid entries dropped to make room");
+        snprintf(field, sizeof field, "tlb.%s.tlbi_dropped", n);
+        set_counter(s, prefix, field, st->tlbi_dropped_level[l], "entries dropped by TLBI");
+    }
+    set_counter(s, prefix, "tlb.contig_fills", st->contig_fills,
+                "entries that cover a contiguous range");
+    for (int k = 0; k < MMU_WALK_KIND_COUNT; k++) {
+        snprintf(field, sizeof field, "walks.%s.count", walk_names[k]);
+        set_counter(s, prefix, field, st->walks[k], "table walks (s12: stage 1 nested in stage 2)");
+        snprintf(field, sizeof field, "walks.%s.faults", walk_names[k]);
+        set_counter(s, prefix, field, st->walk_faults[k], "walks that ended in a fault");
+        snprintf(field, sizeof field, "walks.%s.reads", walk_names[k]);
+        set_counter(s, prefix, field, st->walk_reads[k], "descriptor reads by those walks");
+        snprintf(field, sizeof field, "walks.%s.reads_max", walk_names[k]);
+        set_counter(s, prefix, field, st->walk_reads_max[k], "most descriptor reads in one walk");
+    }
+    set_counter(s, prefix, "stage2_calls", st->stage2_calls, "EL2 MPU checks as stage 2 (profile r)");
+    for (int stage = 0; stage < 2; stage++)
+        for (int k = 1; k < MMU_FAULT_KIND_COUNT; k++) {
+            snprintf(field, sizeof field, "faults.stage%d.%s", stage + 1,
+                     mmu_fault_kind_name((enum mmu_fault_kind)k));
+            set_counter(s, prefix, field, st->faults[stage][k], "translation faults");
+        }
+    set_counter(s, prefix, "faults.s1ptw", st->s1ptw_faults, "stage-2 faults on a stage-1 table walk");
+    /* Per-operation figures only for the operations the run used. */
+    uint64_t ops = 0, dropped = 0, at_ops = 0;
+    for (int op = 0; op < MMU_TLBI_COUNT; op++) {
+        ops += st->tlbi_ops[op];
+        dropped += st->tlbi_dropped[op];
+        if (!st->tlbi_ops[op])
+            continue;
+        snprintf(field, sizeof field, "tlbi.%s.ops", mmu_tlbi_name((enum mmu_tlbi_op)op));
+        set_counter(s, prefix, field, st->tlbi_ops[op],
+                    "TLBI applied to this core (broadcasts included)");
+        snprintf(field, sizeof field, "tlbi.%s.dropped", mmu_tlbi_name((enum mmu_tlbi_op)op));
+        set_counter(s, prefix, field, st->tlbi_dropped[op], "entries it dropped");
+    }
+    set_counter(s, prefix, "tlbi.ops", ops, "TLBI applied to this core (broadcasts included)");
+    set_counter(s, prefix, "tlbi.dropped", dropped, "entries dropped by TLBI");
+    for (int op = 0; op < MMU_AT_COUNT; op++) {
+        at_ops += st->at_ops[op];
+        if (!st->at_ops[op])
+            continue;
+        snprintf(field, sizeof field, "at.%s", mmu_at_name((enum mmu_at_op)op));
+        set_counter(s, prefix, field, st->at_ops[op], "AT instructions");
+    }
+    set_counter(s, prefix, "at.ops", at_ops, "AT instructions");
+}
+
 void machine_export_stats(const struct machine *m, const struct machine_result *r, struct stats *s)
 {
     char name[64];
@@ -64,9 +140,30 @@ void machine_export_stats(const struct machine *m, const struct machine_result *
         m->bus.unmapped_accesses;
     *stats_counter(s, "ram.pages_touched", "4 KiB pages of simulated RAM allocated") =
         ram_pages_touched(m->ram);
+    machine_timing_export(m, s);
     stats_summary_set(s, "insns", (double)r->insns);
     stats_summary_set(s, "cores", m->ncores);
     stats_summary_set(s, "exit_status", r->exit_status);
+    if (m->mmus) {
+        uint64_t misses = 0, walks = 0, reads = 0, faults = 0;
+        for (unsigned i = 0; i < m->ncores; i++) {
+            const struct mmu_stats *st = &machine_core_tlb(m, i)->stats;
+            snprintf(name, sizeof name, "mmu.core%u", i);
+            export_mmu(st, name, s);
+            misses += st->misses[MMU_TLB_MAIN];
+            for (int k = 0; k < MMU_WALK_KIND_COUNT; k++) {
+                walks += st->walks[k];
+                reads += st->walk_reads[k];
+            }
+            for (int stage = 0; stage < 2; stage++)
+                for (int k = 1; k < MMU_FAULT_KIND_COUNT; k++)
+                    faults += st->faults[stage][k];
+        }
+        stats_summary_set(s, "tlb_misses", (double)misses);
+        stats_summary_set(s, "walks", (double)walks);
+        stats_summary_set(s, "walk_reads", (double)reads);
+        stats_summary_set(s, "mmu_faults", (double)faults);
+    }
     if (m->mpus) {
         unsigned peak = 0;
         uint64_t faults = 0, stale = 0;

@@ -101,6 +101,12 @@ void hv_pressure_init(struct hv *hv)
                 stats_series_append(p->series, hv->now, 0);
         }
     }
+    if (hv->stats) {
+        struct stats_series *ph = stats_series(hv->stats, "hv.phase",
+                                               "phase over cycles: 0 boot, 1 runtime");
+        if (ph)
+            stats_series_append(ph, hv->now, HV_PHASE_BOOT);
+    }
 }
 
 static void advance(struct hv *hv, struct hv_pressure *p)
@@ -111,6 +117,41 @@ static void advance(struct hv *hv, struct hv_pressure *p)
         p->phase_area[hv->phase] += p->cur * dt;
         p->phase_time[hv->phase] += hv->now - p->last;
         p->last = hv->now;
+    }
+}
+
+/* The timeline code of a slot: 0 when disabled, otherwise its owner tag
+ * plus 16 times its domain index (0 the hypervisor, d + 1 the d-th domain). */
+static uint16_t slot_code(const struct hv *hv, const struct mpu *m, unsigned s)
+{
+    if (!(m->effective[s].prlar & MPU_PRLAR_EN))
+        return 0;
+    unsigned owner = m->owner[s];
+    if (owner == MPU_OWNER_NONE || owner >= MPU_OWNER_COUNT)
+        owner = MPU_OWNER_OTHER;
+    uint32_t d = m->owner_domid[s] - HV_DOMID_FIRST;
+    unsigned dom = d < hv->info.ndomains && d < HV_MAX_DOMAINS ? d + 1 : 0;
+    return (uint16_t)(owner + 16 * dom);
+}
+
+/* One series per slot ever used, appended only when the slot changes hands. */
+static void sample_slots(struct hv *hv, struct hv_pressure *p, const struct mpu *m, unsigned core)
+{
+    for (unsigned s = 0; s < m->nregions && s < MPU_MAX_REGIONS; s++) {
+        uint16_t code = slot_code(hv, m, s);
+        if (code == p->slot_code[s])
+            continue;
+        p->slot_code[s] = code;
+        if (!p->slot_series[s] && hv->stats) {
+            char name[64];
+            snprintf(name, sizeof name, "hv.core%u.slot.%u.owner", core, s);
+            p->slot_series[s] = stats_series(hv->stats, name,
+                                             "slot holder over cycles: 0 free, owner + 16 x domain");
+            if (p->slot_series[s] && hv->now > p->start)
+                stats_series_append(p->slot_series[s], p->start, 0);
+        }
+        if (p->slot_series[s])
+            stats_series_append(p->slot_series[s], hv->now, code);
     }
 }
 
@@ -142,6 +183,7 @@ void hv_pressure_sample(struct hv *hv, unsigned core)
         if (per[d] > p->dom_peak[d])
             p->dom_peak[d] = per[d];
     }
+    sample_slots(hv, p, m, core);
 }
 
 void hv_pressure_set_phase(struct hv *hv, enum hv_phase phase)
@@ -151,6 +193,11 @@ void hv_pressure_set_phase(struct hv *hv, enum hv_phase phase)
         advance(hv, p);
         if (p->cur > p->phase_peak[phase])
             p->phase_peak[phase] = p->cur;
+    }
+    if (phase != hv->phase && hv->stats) {
+        struct stats_series *ph = stats_series(hv->stats, "hv.phase", NULL);
+        if (ph)
+            stats_series_append(ph, hv->now, phase);
     }
     hv->phase = phase;
 }

@@ -158,6 +158,12 @@ void hv_export_stats(struct hv *hv)
     for (unsigned op = 0; op < HV_OP_COUNT; op++)
         if (hv->ops[op].count)
             export_op(st, (enum hv_op)op, &hv->ops[op]);
+    /* Names of the domain indices in the slot timelines (hv.coreN.slot.S.owner). */
+    for (unsigned d = 0; d < hv->info.ndomains && d < HV_MAX_DOMAINS; d++) {
+        char key[32];
+        snprintf(key, sizeof key, "hv.domain.%u", d + 1);
+        stats_meta_set(st, key, hv->info.domains[d].name);
+    }
     struct hv_summary s;
     hv_summary(hv, &s);
     counter(st, "hv.cycles", "cycles charged to the hypervisor model", s.cycles);

@@ -1,37 +1,60 @@
-/* msasim report STATS.json [--format text|csv|json] [-o FILE] */
+/* msasim report FILE [--format text|csv|json|html] [-o OUT] [--all]
+ *
+ * FILE is a statistics file (--stats-json of run or boot) or a sweep's CSV
+ * (msasim sweep); which one is told from its first bytes. */
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim/atomic_file.h"
 #include "sim/cli.h"
 #include "sim/options.h"
+#include "sim/report.h"
 #include "sim/stats.h"
 
-enum report_format { REPORT_TEXT, REPORT_CSV, REPORT_JSON };
-static const char *const format_names[] = {"text", "csv", "json", NULL};
+enum report_format { REPORT_TEXT, REPORT_CSV, REPORT_JSON, REPORT_HTML };
+static const char *const format_names[] = {"text", "csv", "json", "html", NULL};
+
+#define REPORT_MAX_INPUT ((size_t)256 << 20)
 
 struct report_opts {
     int format;
     const char *out;
+    bool all;
 };
 
 static const struct opt_spec report_specs[] = {
     {"format", OPT_CHOICE, offsetof(struct report_opts, format), NULL,
-     "text (default, for people), csv (one figure a row) or json (the schema of run)", 0, 0, format_names},
+     "text (default, for people), csv, json, or html (one self-contained page)", 0, 0,
+     format_names},
     {"out", OPT_STRING, offsetof(struct report_opts, out), "FILE",
      "write to FILE instead of stdout (whole or not at all)", 0, 0, NULL, 'o'},
+    {"all", OPT_FLAG, offsetof(struct report_opts, all), NULL,
+     "text: list every counter, gauge, histogram and series after the report", 0, 0, NULL},
     {0},
 };
 
 static void report_usage(FILE *out)
 {
-    fputs("usage: msasim report STATS.json [--format text|csv|json] [-o FILE]\n"
+    fputs("usage: msasim report FILE [--format text|csv|json|html] [-o OUT] [--all]\n"
           "\n"
-          "Renders a statistics file written by --stats-json: the summary, then every\n"
-          "counter, gauge, histogram (count, mean, p50, p99, max) and time series\n"
-          "(points, peak, time-weighted mean).  STATS.json may be - for stdin.\n"
+          "FILE is a statistics file written by --stats-json (run, boot) or the CSV of a\n"
+          "sweep; FILE may be - for stdin.\n"
+          "\n"
+          "Statistics: the key figures, the EL2 MPU region usage per core and per owner, a\n"
+          "timeline of who held each MPU slot, region pressure over time against the\n"
+          "implemented count, the cost of every map/unmap operation (table and, in html,\n"
+          "a histogram per operation), speculation exposure and the CPI stack when the run\n"
+          "measured them.  csv gives one figure a row (section,name,value); json the\n"
+          "statistics file itself.\n"
+          "\n"
+          "Sweep CSV: the results table and the Pareto view (exposure against map/unmap\n"
+          "cycles and against the region peak, across policies; map/unmap cycles against\n"
+          "the region peak when exposure was not measured).  csv adds a pareto column;\n"
+          "json gives the rows as objects.\n"
           "\noptions:\n",
           out);
     opt_print_help(report_specs, out);
@@ -94,6 +117,71 @@ static void write_csv(const struct stats *s, FILE *f)
     }
 }
 
+/* The whole input, NUL-terminated; "-" is standard input. */
+static char *slurp(const char *path, size_t *len, struct msa_error *err)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f) {
+        msa_error_set(err, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap + 1);
+    while (buf) {
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (n < cap)
+            break;
+        if (cap >= REPORT_MAX_INPUT) {
+            free(buf);
+            buf = NULL;
+            msa_error_set(err, "%s: larger than %zu MiB", path, REPORT_MAX_INPUT >> 20);
+            break;
+        }
+        char *g = realloc(buf, 2 * cap + 1);
+        if (!g)
+            free(buf);
+        buf = g;
+        cap *= 2;
+    }
+    bool bad = ferror(f);
+    int read_errno = errno;
+    if (f != stdin)
+        fclose(f);
+    if (!buf) {
+        if (!err->msg[0])
+            msa_error_set(err, "%s: out of memory", path);
+        return NULL;
+    }
+    if (bad) {
+        free(buf);
+        msa_error_set(err, "%s: cannot read: %s", path, strerror(read_errno));
+        return NULL;
+    }
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+static int render_stats(const char *path, const char *text, size_t len, const struct report_opts *o,
+                        FILE *f, struct msa_error *err)
+{
+    struct stats *s;
+    if (stats_read_json_buffer(text, len, path, &s, err) < 0)
+        return -1;
+    int rc = 0;
+    switch (o->format) {
+    case REPORT_TEXT: rc = report_stats_text(s, path, o->all, f); break;
+    case REPORT_CSV: write_csv(s, f); break;
+    case REPORT_JSON: stats_write_json(s, f); break;
+    case REPORT_HTML: rc = report_stats_html(s, path, f); break;
+    }
+    stats_free(s);
+    if (rc < 0)
+        msa_error_set(err, "report: out of memory");
+    return rc;
+}
+
 int cmd_report(int argc, char **argv)
 {
     struct report_opts o = {0};
@@ -109,12 +197,15 @@ int cmd_report(int argc, char **argv)
         return MSA_EXIT_OK;
     }
     if (res.npositional != 1) {
-        cli_error(res.npositional ? "report: give exactly one STATS.json"
-                                  : "report: missing STATS.json (see msasim report --help)");
+        cli_error(res.npositional ? "report: give exactly one FILE"
+                                  : "report: missing FILE (a statistics file or a sweep CSV; see "
+                                    "msasim report --help)");
         return MSA_EXIT_USAGE;
     }
-    struct stats *s;
-    if (stats_read_json(res.positional[0], &s, &err) < 0) {
+    const char *path = res.positional[0];
+    size_t len;
+    char *text = slurp(path, &len, &err);
+    if (!text) {
         cli_error(err.msg);
         return MSA_EXIT_USAGE;
     }
@@ -122,15 +213,20 @@ int cmd_report(int argc, char **argv)
     FILE *f = atomic_open(o.out ? o.out : "-", &af, &err);
     if (!f) {
         cli_error(err.msg);
-        stats_free(s);
+        free(text);
         return MSA_EXIT_USAGE;
     }
-    switch (o.format) {
-    case REPORT_TEXT: stats_write_text(s, f); break;
-    case REPORT_CSV: write_csv(s, f); break;
-    case REPORT_JSON: stats_write_json(s, f); break;
+    int rc;
+    if (report_is_sweep_csv(text, len))
+        rc = report_sweep(text, len, path, format_names[o.format], f, &err);
+    else
+        rc = render_stats(path, text, len, &o, f, &err);
+    free(text);
+    if (rc < 0) {
+        atomic_abort(&af);
+        cli_error(err.msg);
+        return MSA_EXIT_USAGE;
     }
-    stats_free(s);
     if (atomic_commit(&af, &err) < 0) {
         cli_error(err.msg);
         return MSA_EXIT_USAGE;

@@ -10,7 +10,10 @@ PACKAGES=(
     check                               # unit tests
     gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu   # AArch64 workloads
     qemu-system-arm qemu-user           # differential tests
+    libsystemc-dev                      # the SystemC TLM-2.0 wrapper (make systemc)
     python3                             # tools/ scripts
+    python3-matplotlib                  # tools/report-png.py
+    chromium                            # the HTML report's browser test
 )
 
 missing=()

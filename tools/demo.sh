@@ -9,8 +9,8 @@ trap 'rm -rf "$out"' EXIT
 echo "== msasim boot --platform fvp-r --hv xen-mpu"
 "$M" boot --platform fvp-r --hv xen-mpu
 echo
-echo "== msasim run --platform fvp-r --cores 1 --stats-json stats.json build/workloads/hello.elf"
-"$M" run --platform fvp-r --cores 1 --stats-json "$out/stats.json" "$BUILD/workloads/hello.elf"
+echo "== msasim run --platform fvp-r --cores 1 --stats-json stats.json build/workloads/mpu/mpu_el2.elf (last lines)"
+"$M" run --platform fvp-r --cores 1 --stats-json "$out/stats.json" "$BUILD/workloads/mpu/mpu_el2.elf" | tail -n 3
 echo
-echo "== msasim report stats.json (summary)"
-"$M" report "$out/stats.json" | sed -n '1,/^counters/p' | sed '$d'
+echo "== msasim report stats.json (key figures)"
+"$M" report "$out/stats.json" | sed -n '/^Key figures/,/^$/p'

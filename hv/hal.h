@@ -40,6 +40,10 @@ enum hv_sysreg {
     HV_SYSREG_VSTCR_EL2,
     HV_SYSREG_VSCTLR_EL2,
     HV_SYSREG_SCTLR_EL1,
+    /* VMSA (profile a): the EL2 stage-1 and the stage-2 translation regime. */
+    HV_SYSREG_TTBR0_EL2,
+    HV_SYSREG_TCR_EL2,
+    HV_SYSREG_VTTBR_EL2,
     HV_SYSREG_COUNT
 };
 
@@ -49,7 +53,25 @@ enum hv_tlbi {
     HV_TLBI_ALLE1,
     HV_TLBI_VMALLS12E1,
     HV_TLBI_IPAS2E1,
+    /* Appended: the other forms Xen uses on an MMU. */
+    HV_TLBI_VALE2,            /* last level, by VA (flush_xen_tlb_range_va_local) */
+    HV_TLBI_ALLE2IS,
+    HV_TLBI_VAE2IS,
+    HV_TLBI_VALE2IS,
+    HV_TLBI_ALLE1IS,
+    HV_TLBI_VMALLS12E1IS,     /* p2m_force_tlb_flush_sync */
+    HV_TLBI_IPAS2E1IS,
+    HV_TLBI_KINDS
 };
+
+/* Which translation regime a page-table page belongs to. */
+enum hv_pt_space {
+    HV_PT_EL2 = 0,            /* the hypervisor's stage 1 (TTBR0_EL2) */
+    HV_PT_P2M = 1,            /* a domain's stage 2 (VTTBR_EL2) */
+};
+
+/* mem_owner: RAM that belongs to nobody (free pages). */
+#define HV_MEM_FREE 0x7FF4u
 
 enum hv_cache_op {
     HV_DC_CLEAN = 0,          /* DC CVAC over a range */
@@ -93,7 +115,8 @@ struct hv_hal_ops {
      * effect); a DSB is counted and charged. */
     void (*dsb)(struct hv_hal *h, unsigned core);
     void (*isb)(struct hv_hal *h, unsigned core);
-    /* Accepted and counted; there is nothing to invalidate on a PMSA core. */
+    /* Counted per kind (hv.tlbi.KIND); there is nothing to invalidate on a
+     * PMSA core, and the boot path has no TLBs to apply it to. */
     void (*tlbi)(struct hv_hal *h, unsigned core, enum hv_tlbi op, uint64_t arg);
     void (*dcache)(struct hv_hal *h, unsigned core, enum hv_cache_op op, uint64_t base,
                    uint64_t size);
@@ -128,6 +151,25 @@ struct hv_hal_ops {
         __attribute__((format(printf, 2, 3)));
 
     uint64_t (*now)(struct hv_hal *h);   /* cycles charged so far */
+
+    /* ---- Appended: page tables (profile a) ---------------------------- */
+
+    /* A page-table page taken from (alloc) or given back to the heap the
+     * module manages: zeroed when taken, counted per space. */
+    void (*pt_page)(struct hv_hal *h, enum hv_pt_space space, uint64_t pa, bool alloc);
+    /* Store one 8-byte descriptor at `pa` (a page-table page) found at
+     * `level` of a walk of `space`: charged as a store and counted as a
+     * page-table write.  For HV_PT_EL2 the core follows the change of a
+     * leaf (block or page) to keep the speculation exposure up to date; a
+     * module must clear the leaves under a table before it drops it. */
+    void (*pt_write)(struct hv_hal *h, unsigned core, enum hv_pt_space space, unsigned level,
+                     uint64_t pa, uint64_t value);
+    /* Read one descriptor back (the module's walks); counted as a software
+     * step. */
+    uint64_t (*pt_read)(struct hv_hal *h, uint64_t pa);
+    /* Who owns a range of RAM from now on, for the exposure figures: a
+     * domain's domid, HV_DOMID_XEN, or HV_MEM_FREE. */
+    void (*mem_owner)(struct hv_hal *h, uint64_t base, uint64_t size, uint32_t domid);
 };
 
 struct hv_hal {

@@ -214,6 +214,7 @@ struct hv_trap {
     uint64_t hpfar;
     uint64_t *regs;          /* x0..x30 of the trapping vCPU */
     uint64_t elr;
+    uint64_t spsr;           /* the vCPU's PSTATE when it trapped (SPSR_EL2) */
 };
 
 enum hv_trap_result {
@@ -451,6 +452,68 @@ int hv_context_switch(struct hv *hv, unsigned core, int vcpu, struct msa_error *
 /* Not implemented by the boot path's modules: returns HV_TRAP_UNHANDLED
  * (or a negative enum hv_err). */
 int hv_handle_trap(struct hv *hv, struct hv_trap *trap, struct msa_error *err);
+
+/* ---- Guests at run time (`msasim run --hv`: hv/hv_guest.c, hv_trap.c,
+ * hv_hypercall.c) ------------------------------------------------------------
+ * The machine runs the vCPUs at EL1 under stage 2 and hands every exception
+ * taken to EL2 to hv_guest_trap: the module first (handle_trap), then the
+ * core: HVC #0xEA1 hypercalls with Xen's Arm ABI, PSCI on HVC #0 and SMC,
+ * MMIO emulation of a virtual PL011 per domain, trapped WFI/WFE, and the
+ * stage-2 aborts it cannot serve, which go back to the guest.  Guest memory
+ * is read and written through the module's map_domain_page, so its cost
+ * and its regions show in the figures. */
+
+/* Xen's guest layout: GUEST_PL011_BASE and its size. */
+#define HV_VPL011_BASE 0x22000000ull
+#define HV_VPL011_SIZE 0x1000ull
+
+/* What the machine does after a trap. */
+enum hv_trap_action {
+    HV_ACT_RESUME = 0,       /* return to the guest at trap->elr with trap->regs */
+    HV_ACT_INJECT_ABORT,     /* take an abort to the guest's EL1: inject_esr, far */
+    HV_ACT_YIELD,            /* resume; the vCPU gave up its time slice */
+    HV_ACT_BLOCK,            /* resume once an event is pending (WFI, SCHEDOP_block) */
+    HV_ACT_SHUTDOWN,         /* the domain shut down with `reason` (Xen's SHUTDOWN_*) */
+};
+
+struct hv_guest_outcome {
+    enum hv_trap_action action;
+    unsigned reason;         /* SHUTDOWN: 0 poweroff, 1 reboot, 2 suspend, 3 crash */
+    uint32_t inject_esr;     /* INJECT_ABORT: ESR_EL1 */
+    uint64_t inject_far;     /* INJECT_ABORT: FAR_EL1 */
+};
+
+/* Console output of a domain (index into hv_boot_info.domains). */
+typedef void (*hv_console_fn)(void *ctx, int domain, const char *bytes, size_t len);
+
+struct hv_guests;
+/* Run-time state of the guests of `hv` (virtual UARTs, counters); NULL when
+ * out of memory.  Free it before the model. */
+struct hv_guests *hv_guests_create(struct hv *hv, hv_console_fn console, void *ctx);
+void hv_guests_free(struct hv_guests *g);
+/* Handles one trap of global vCPU trap->vcpu.  Returns HV_TRAP_HANDLED with
+ * *out filled, HV_TRAP_UNHANDLED (with `err` saying what the trap was), or
+ * the negative enum hv_status that ends the run. */
+int hv_guest_trap(struct hv_guests *g, struct hv_trap *trap, struct hv_guest_outcome *out,
+                  struct msa_error *err);
+
+struct hv_guest_counts {
+    uint64_t traps, hypercalls, mmio_emulated, aborts_injected, wfx, console_bytes;
+    uint64_t yields, blocks;
+};
+/* Counts of one domain, or of all with domain = -1. */
+void hv_guest_counts(const struct hv_guests *g, int domain, struct hv_guest_counts *out);
+/* Adds hv.guest.* counters and the summary keys guest_hypercalls,
+ * guest_mmio_emulated and guest_aborts_injected to the model's statistics. */
+void hv_guests_export(struct hv_guests *g);
+/* What the module last wrote to system register `reg` (enum hv_sysreg) of
+ * `core`, for the machine to load into the core that runs a vCPU. */
+uint64_t hv_sysreg_value(const struct hv *hv, unsigned core, unsigned reg);
+/* The global vCPU index of (domain, vcpu), -1 when there is none. */
+int hv_vcpu_index(const struct hv *hv, int domain, unsigned vcpu);
+/* The core a global vCPU runs on. */
+unsigned hv_vcpu_core(const struct hv *hv, unsigned vcpu);
+unsigned hv_nvcpus(const struct hv *hv);
 
 /* ---- Inspection --------------------------------------------------------- */
 

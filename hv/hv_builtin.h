@@ -5,5 +5,6 @@
 #include "hv/hv.h"
 
 extern const struct hv_module_ops hv_module_xen_mpu;
+extern const struct hv_module_ops hv_module_xen_mmu;
 
 #endif

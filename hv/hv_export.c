@@ -195,4 +195,5 @@ void hv_export_stats(struct hv *hv)
     stats_summary_set(st, "el2_faults", (double)s.el2_faults);
     stats_summary_set(st, "domains", s.domains);
     stats_summary_set(st, "vcpus", s.vcpus);
+    hv_expo_export(hv);
 }

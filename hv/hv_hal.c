@@ -9,6 +9,8 @@
 #include "hv/hv_internal.h"
 #include "sim/ram.h"
 
+#define HV_PAGE_SIZE_BYTES 4096u
+
 void hv_charge(struct hv *hv, uint64_t cycles, uint64_t *cat)
 {
     struct hv_cost_acc *acc = hv_acc_current(hv);
@@ -140,6 +142,8 @@ static void hal_tlbi_impl(struct hv_hal *h, unsigned core, enum hv_tlbi op, uint
     struct hv *hv = hv_of_hal(h);
     struct hv_cost_acc *acc = hv_acc_current(hv);
     acc->tlbi++;
+    if ((unsigned)op < HV_TLBI_KINDS)
+        hv->tlbi_kind[op]++;
     hv_charge(hv, hv->costs.tlbi, &acc->cyc_tlbi);
 }
 
@@ -188,6 +192,10 @@ static int check_access(struct hv *hv, unsigned core, uint64_t addr, uint64_t le
                         enum mpu_access type)
 {
     if (!len || core >= hv->ncores)
+        return 0;
+    /* An MMU module's accesses are made by the addresses the core hands it
+     * and not checked: the EL2 MPU does not exist on such a core. */
+    if (hv->mod->profile == 'a')
         return 0;
     struct mpu_ctl ctl;
     mpu_ctl_from_regs(&ctl, hv->sysregs[core][HV_SYSREG_SCTLR_EL1],
@@ -347,6 +355,58 @@ static uint64_t hal_now_impl(struct hv_hal *h)
     return hv_of_hal(h)->now;
 }
 
+/* ---- Page tables ---------------------------------------------------------- */
+
+static void hal_pt_page_impl(struct hv_hal *h, enum hv_pt_space space, uint64_t pa, bool alloc)
+{
+    struct hv *hv = hv_of_hal(h);
+    unsigned s = space == HV_PT_P2M ? 1 : 0;
+    if (!alloc) {
+        hv->pt_pages_freed[s]++;
+        return;
+    }
+    hv->pt_pages[s]++;
+    /* Zeroed as clear_page does: a memset of the page, charged as one. */
+    struct hv_cost_acc *acc = hv_acc_current(hv);
+    for (uint64_t off = 0; off < HV_PAGE_SIZE_BYTES; off += 8)
+        if (hv_pt_read(hv, pa + off))
+            (void)hv_pt_store(hv, pa + off, 0);
+    acc->mem_bytes += HV_PAGE_SIZE_BYTES;
+    hv_charge(hv, hv->costs.zero_line * (HV_PAGE_SIZE_BYTES / 64), &acc->cyc_mem);
+}
+
+/* A descriptor store: charged as one line written (copy_line), counted. */
+static void hal_pt_write_impl(struct hv_hal *h, unsigned core, enum hv_pt_space space,
+                              unsigned level, uint64_t pa, uint64_t value)
+{
+    struct hv *hv = hv_of_hal(h);
+    struct hv_cost_acc *acc = hv_acc_current(hv);
+    uint64_t old = hv_pt_read(hv, pa);
+    (void)hv_pt_store(hv, pa, value);
+    hv->pt_writes++;
+    acc->mem_bytes += 8;
+    hv_charge(hv, hv->costs.copy_line, &acc->cyc_mem);
+    if (space == HV_PT_EL2)
+        hv_expo_pt_write(hv, level, old, value);
+}
+
+static uint64_t hal_pt_read_impl(struct hv_hal *h, uint64_t pa)
+{
+    struct hv *hv = hv_of_hal(h);
+    struct hv_cost_acc *acc = hv_acc_current(hv);
+    hv->pt_reads++;
+    acc->sw_steps++;
+    hv_charge(hv, hv->costs.sw_step, &acc->cyc_sw);
+    return hv_pt_read(hv, pa);
+}
+
+static void hal_mem_owner_impl(struct hv_hal *h, uint64_t base, uint64_t size, uint32_t domid)
+{
+    struct hv *hv = hv_of_hal(h);
+    if (hv->expo)
+        hv_expo_set_owner(hv->expo, hv->now, base, size, hv_expo_owner_of_domid(hv, domid));
+}
+
 const struct hv_hal_ops hv_hal_ops_impl = {
     .api_version = HV_API_VERSION,
     .ncores = hal_ncores_impl,
@@ -372,4 +432,8 @@ const struct hv_hal_ops hv_hal_ops_impl = {
     .errorf = hal_errorf_impl,
     .notef = hal_notef_impl,
     .now = hal_now_impl,
+    .pt_page = hal_pt_page_impl,
+    .pt_write = hal_pt_write_impl,
+    .pt_read = hal_pt_read_impl,
+    .mem_owner = hal_mem_owner_impl,
 };

@@ -128,6 +128,13 @@ struct hv {
     char **opt_copies;              /* --hv-opt strings kept for the module */
     unsigned nopt_copies;
     struct hv_tracer *tracer;       /* recording sink and replay state (hv_trace.c) */
+
+    /* Page tables and speculation exposure (hv_exposure_hooks.c) */
+    struct hv_exposure *expo;
+    struct hv_expo_slot *expo_slots;   /* [ncores * MPU_MAX_REGIONS]: EL2 MPU regions seen */
+    struct ram *pt_ram;             /* page-table pages when no RAM is attached */
+    uint64_t pt_writes, pt_reads, pt_pages[2], pt_pages_freed[2];
+    uint64_t tlbi_kind[HV_TLBI_KINDS];
 };
 
 static inline struct hv *hv_of_hal(struct hv_hal *h)
@@ -185,6 +192,75 @@ void hv_emit_switch(struct hv *hv, unsigned core, int vcpu);
 void hv_set_phase(struct hv *hv, enum hv_phase phase);
 /* hv_run.c: the consistency check as the error policy runs it. */
 int hv_check_now(struct hv *hv, const char *when, struct msa_error *err);
+
+/* hv_exposure.c: bytes mapped readable at EL2 per owner of the physical
+ * memory, integrated over cycles per (context, owner) pair.  Owners and
+ * contexts: a domain index, or one of these. */
+#define HV_EXPO_FREE HV_MAX_DOMAINS          /* free RAM */
+#define HV_EXPO_XEN (HV_MAX_DOMAINS + 1)     /* the hypervisor's own memory / context */
+#define HV_EXPO_NONE (HV_MAX_DOMAINS + 2)    /* not RAM */
+#define HV_EXPO_NOWNERS (HV_MAX_DOMAINS + 3)
+struct hv_exposure;
+struct hv_exposure *hv_expo_new(void);
+void hv_expo_free(struct hv_exposure *x);
+void hv_expo_advance(struct hv_exposure *x, uint64_t now);
+void hv_expo_set_context(struct hv_exposure *x, uint64_t now, unsigned ctx);
+unsigned hv_expo_context(const struct hv_exposure *x);
+void hv_expo_map(struct hv_exposure *x, uint64_t now, uint64_t base, uint64_t size);
+void hv_expo_unmap(struct hv_exposure *x, uint64_t now, uint64_t base, uint64_t size);
+void hv_expo_set_owner(struct hv_exposure *x, uint64_t now, uint64_t base, uint64_t size,
+                       unsigned owner);
+uint64_t hv_expo_mapped(const struct hv_exposure *x, unsigned owner);
+uint64_t hv_expo_exposed_now(const struct hv_exposure *x);
+double hv_expo_pair(const struct hv_exposure *x, unsigned ctx, unsigned owner);
+double hv_expo_total(const struct hv_exposure *x);
+uint64_t hv_expo_unmatched(const struct hv_exposure *x);
+size_t hv_expo_segments(const struct hv_exposure *x);
+bool hv_expo_failed(const struct hv_exposure *x);
+
+/* hv_exposure_hooks.c: the tracker fed by the model (MPU slot changes at
+ * their synchronization, EL2 leaf descriptors as they are written) and the
+ * page-table storage. */
+int hv_expo_attach(struct hv *hv, struct msa_error *err);
+void hv_expo_detach(struct hv *hv);
+unsigned hv_expo_owner_of_domid(const struct hv *hv, uint32_t domid);
+void hv_expo_enter(struct hv *hv, unsigned ctx);
+void hv_expo_pt_write(struct hv *hv, unsigned level, uint64_t old, uint64_t value);
+void hv_expo_export(struct hv *hv);
+/* A descriptor of the page-table storage (the attached RAM or the model's
+ * own); 0 when `pa` is not RAM.  For tests and walks. */
+uint64_t hv_pt_read(struct hv *hv, uint64_t pa);
+int hv_pt_store(struct hv *hv, uint64_t pa, uint64_t value);
+
+/* hv_guest.c, hv_trap.c, hv_hypercall.c: guests at run time. */
+#define HV_GUEST_RAM0_BASE 0x40000000ull   /* Xen's GUEST_RAM0_BASE */
+enum { HV_EFAULT = 14, HV_EINVAL = 22, HV_ENOSYS = 38 };   /* Xen's errno values */
+#define HV_GUEST_MOD_ERR (-1000)   /* hv_guest_copy: module status + this */
+
+struct hv_vpl011 {
+    uint32_t cr, lcr_h, ibrd, fbrd, ifls, imsc;
+};
+
+struct hv_guests {
+    struct hv *hv;
+    hv_console_fn console;
+    void *console_ctx;
+    uint64_t map_domain_page_calls;
+    struct {
+        struct hv_guest_counts counts;
+        struct hv_vpl011 uart;
+    } dom[HV_MAX_DOMAINS];
+};
+
+void hv_guest_output(struct hv_guests *g, int domain, const char *bytes, size_t len);
+int hv_guest_copy(struct hv_guests *g, unsigned core, int d, uint64_t gpa, void *buf,
+                  uint64_t len, bool to_guest);
+/* One hypercall (number in regs[16], arguments in regs[0..4], result to
+ * regs[0]); may set out->action.  Returns 0 or a module status. */
+int hv_hypercall(struct hv_guests *g, unsigned core, int d, uint64_t *regs,
+                 struct hv_guest_outcome *out);
+bool hv_vpl011_access(struct hv_guests *g, int d, uint64_t off, bool write, unsigned size,
+                      uint64_t *val);
 
 /* hv_names.c */
 void hv_format_attrs(uint64_t prbar, uint64_t prlar, char *buf, size_t len);

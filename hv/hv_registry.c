@@ -10,6 +10,7 @@
 
 static const struct hv_module_ops *const builtins[] = {
     &hv_module_xen_mpu,
+    &hv_module_xen_mmu,
 };
 
 #define NBUILTINS (sizeof builtins / sizeof builtins[0])

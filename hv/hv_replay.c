@@ -275,6 +275,7 @@ static int replay_top(struct hv *hv, struct hv_tracer *t, const struct hv_event 
     case HV_EV_CREATE_DOMAIN:
         if ((st = check_domain(hv, ev, err)))
             return st;
+        hv_expo_enter(hv, ev->domain < HV_MAX_DOMAINS ? (unsigned)ev->domain : HV_EXPO_XEN);
         hv_emit_simple(hv, HV_EV_CREATE_DOMAIN, hv->domains[ev->domain].vcpu_core[0], ev->domain,
                        0);
         if (!hv->mod->create_domain)
@@ -299,6 +300,7 @@ static int replay_top(struct hv *hv, struct hv_tracer *t, const struct hv_event 
                     err);
         return st < 0 ? 0 : st;
     case HV_EV_FINISH_BOOT:
+        hv_expo_enter(hv, HV_EXPO_XEN);
         hv_emit_simple(hv, HV_EV_FINISH_BOOT, 0, -1, 0);
         if (hv->mod->finish_boot) {
             st = top_op(hv, HV_OP_FINISH_BOOT, 0, call_finish_boot, ev, err);

@@ -150,6 +150,9 @@ int hv_create(const struct hv_config *cfg, const struct platform *plat, struct s
         goto fail;
     if (route_options(hv, cfg, err) < 0)
         goto fail;
+    status = HV_RUN_FAILED;
+    if (hv_expo_attach(hv, err) < 0)
+        goto fail;
     hv_pressure_init(hv);
     if (hv->stats) {
         stats_meta_set(hv->stats, "hv.module", hv->mod->name);
@@ -166,6 +169,7 @@ void hv_destroy(struct hv *hv)
 {
     if (!hv)
         return;
+    hv_expo_detach(hv);
     hv_free_info(hv);
     hv_trace_free(hv);
     free(hv->state);
@@ -305,12 +309,15 @@ int hv_context_switch(struct hv *hv, unsigned core, int vcpu, struct msa_error *
     if (vcpu >= 0)
         next = (struct hv_vcpu_ref){hv->vcpus[vcpu].domain, hv->vcpus[vcpu].vcpu};
     hv_emit_switch(hv, core, vcpu);
+    /* EL2 was entered from the vCPU that ran: the switch runs for it. */
+    hv_expo_enter(hv, prev.domain >= 0 ? (unsigned)prev.domain : HV_EXPO_XEN);
     hv_begin_top(hv, HV_OP_CONTEXT_SWITCH, core);
     int rc = hv->mod->context_switch
                  ? hv->mod->context_switch(hv->state, &hv->hal, core, &prev, &next)
                  : 0;
     hv_acc_op_end(hv, HV_OP_CONTEXT_SWITCH, rc);
     hv->cur_vcpu[core] = vcpu;
+    hv_expo_enter(hv, next.domain >= 0 ? (unsigned)next.domain : HV_EXPO_XEN);
     return hv_finish_op(hv, HV_OP_CONTEXT_SWITCH, rc, err);
 }
 
@@ -465,6 +472,8 @@ int hv_step_domains(struct hv *hv, struct msa_error *err)
     for (unsigned d = 0; d < hv->info.ndomains; d++) {
         const struct hv_domain_info *di = &hv->domains[d];
         int st;
+        /* Building a domain is EL2 work on its behalf (exposure context). */
+        hv_expo_enter(hv, d < HV_MAX_DOMAINS ? d : HV_EXPO_XEN);
         hv_emit_simple(hv, HV_EV_CREATE_DOMAIN, di->vcpu_core[0], (int)d, 0);
         if (hv->mod->create_domain) {
             hv_begin_top(hv, HV_OP_CREATE_DOMAIN, di->vcpu_core[0]);
@@ -498,6 +507,9 @@ int hv_step_domains(struct hv *hv, struct msa_error *err)
 
 int hv_step_finish_boot(struct hv *hv, struct msa_error *err)
 {
+    /* A domain's build runs until the next one's, or the end of boot (the
+     * boundaries a replayed trace also has). */
+    hv_expo_enter(hv, HV_EXPO_XEN);
     hv_emit_simple(hv, HV_EV_FINISH_BOOT, 0, -1, 0);
     if (hv->mod->finish_boot) {
         hv_begin_top(hv, HV_OP_FINISH_BOOT, 0);

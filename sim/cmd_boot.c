@@ -32,6 +32,7 @@ struct boot_opts {
     int check;
     int on_exhaustion;
     const char *trace_out;
+    bool directmap;
 };
 
 static const char *const check_choices[] = {"every", "end", "off", NULL};
@@ -58,6 +59,9 @@ static const struct opt_spec boot_specs[] = {
     {"on-exhaustion", OPT_CHOICE, offsetof(struct boot_opts, on_exhaustion), "WHAT",
      "when no EL2 MPU region is free: stop (exit 1, default) or continue and count", 0, 0,
      exhaustion_choices, 0},
+    {"directmap", OPT_ONOFF, offsetof(struct boot_opts, directmap), "on|off",
+     "the module option directmap=on|off (xen-mmu; modules without a directmap: ignored)", 0, 0,
+     NULL, 0},
     {"trace-out", OPT_STRING, offsetof(struct boot_opts, trace_out), "FILE",
      "record the boot trace (text; binary for *.mtrace; gzipped for *.gz)", 0, 0, NULL, 0},
     {0},
@@ -159,6 +163,33 @@ int cmd_boot(int argc, char **argv)
     cfg.el1_mpu_regions = (unsigned)o.el1_mpu_regions;
     cfg.options = o.hv_opts.items;
     cfg.noptions = (unsigned)o.hv_opts.count;
+    /* --directmap on|off is --hv-opt directmap=on|off for a module that has
+     * the option; for the others it is said not to apply. */
+    const char **opts = NULL;
+    if (opt_was_given(&res, "directmap")) {
+        const struct hv_module_ops *m = hv_find_module(o.hv);
+        bool has = !m;   /* a shared object decides for itself */
+        for (const struct hv_option_doc *d = m ? m->options : NULL; d && d->key; d++)
+            has = has || strcmp(d->key, "directmap") == 0;
+        if (has) {
+            opts = calloc((size_t)o.hv_opts.count + 1, sizeof *opts);
+            if (!opts) {
+                platform_free(plat);
+                cli_error("out of memory");
+                return MSA_EXIT_SIM_FAILED;
+            }
+            for (int i = 0; i < o.hv_opts.count; i++)
+                opts[i] = o.hv_opts.items[i];
+            opts[o.hv_opts.count] = o.directmap ? "directmap=on" : "directmap=off";
+            cfg.options = opts;
+            cfg.noptions = (unsigned)o.hv_opts.count + 1;
+        } else {
+            char msg[160];
+            snprintf(msg, sizeof msg, "note: --directmap does not apply to module %s (it has no "
+                     "directmap: every mapping is an MPU region)", o.hv);
+            cli_error(msg);
+        }
+    }
     cfg.check = o.check == 1 ? HV_CHECK_END : o.check == 2 ? HV_CHECK_OFF : HV_CHECK_EVERY;
     cfg.continue_on_exhaustion = o.on_exhaustion == 1;
     cfg.fdt_size = fdt_size_of(o.platform);
@@ -167,6 +198,7 @@ int cmd_boot(int argc, char **argv)
     if (!stats) {
         platform_free(plat);
         cli_error("out of memory");
+        free(opts);
         return MSA_EXIT_SIM_FAILED;
     }
     struct hv *hv;
@@ -175,6 +207,7 @@ int cmd_boot(int argc, char **argv)
         cli_error(err.msg);
         stats_free(stats);
         platform_free(plat);
+        free(opts);
         return st == HV_RUN_BAD_INPUT ? MSA_EXIT_USAGE : MSA_EXIT_SIM_FAILED;
     }
     struct trace_header th;
@@ -188,6 +221,7 @@ int cmd_boot(int argc, char **argv)
         hv_destroy(hv);
         stats_free(stats);
         platform_free(plat);
+        free(opts);
         return MSA_EXIT_USAGE;
     }
     st = hv_boot_run(hv, &err);
@@ -231,5 +265,6 @@ int cmd_boot(int argc, char **argv)
     hv_destroy(hv);
     stats_free(stats);
     platform_free(plat);
+    free(opts);
     return exit_code;
 }

@@ -6,6 +6,7 @@
 
 #include "sim/cli.h"
 #include "sim/machine.h"
+#include "sim/msasim.h"
 #include "sim/options.h"
 #include "sim/stats.h"
 #include "sim/user_mode.h"
@@ -14,6 +15,7 @@ struct run_opts {
     const char *platform;
     int profile;
     const char *hv;
+    struct opt_list hv_opts;
     uint64_t cores;
     uint64_t mpu_regions;
     uint64_t el1_mpu_regions;
@@ -35,7 +37,10 @@ static const struct opt_spec run_specs[] = {
     {"profile", OPT_CHOICE, offsetof(struct run_opts, profile), NULL,
      "r: Armv8-R AArch64, a: Armv8-A (default: from the platform's CPUs)", 0, 0, profile_names},
     {"hv", OPT_STRING, offsetof(struct run_opts, hv), "MODULE",
-     "hypervisor model; only 'none' (the program runs bare at EL2) so far", 0, 0, NULL},
+     "hypervisor model: none (the program runs bare at EL2), or xen-mpu, a module .so: "
+     "every PROGRAM is a guest at EL1 (profile r)", 0, 0, NULL},
+    {"hv-opt", OPT_LIST, offsetof(struct run_opts, hv_opts), "KEY=VALUE",
+     "an option of the hypervisor model (as msasim boot --hv-opt; repeatable)", 0, 0, NULL},
     {"cores", OPT_UINT, offsetof(struct run_opts, cores), "N",
      "number of cores (default: as the device tree lists)", 1, 64, NULL},
     {"mpu-regions", OPT_UINT, offsetof(struct run_opts, mpu_regions), "N",
@@ -74,9 +79,81 @@ static void run_usage(FILE *out)
     opt_print_help(run_specs, out);
 }
 
-static void show_progress(void *ctx, uint64_t insns)
+/* Cycles are instructions until the cycle model reports its own to the
+ * embedding API (sim/msasim.h). */
+static void show_progress(void *ctx, uint64_t cycles)
 {
-    fprintf(stderr, "\rmsasim: %" PRIu64 " M instructions", insns / 1000000);
+    fprintf(stderr, "\rmsasim: %" PRIu64 " M instructions", cycles / 1000000);
+}
+
+/* --hv MODULE: the programs are guests of the hypervisor model
+ * (sim/machine_hv.c); the exit status is theirs (SCHEDOP_shutdown). */
+static int run_guests(const struct run_opts *o, const struct opt_result *res)
+{
+    struct msa_error err = {{0}};
+    if (res->npositional == 0) {
+        cli_error("run: --hv: missing GUEST (see msasim run --help)");
+        return MSA_EXIT_USAGE;
+    }
+    struct machine_config cfg;
+    machine_config_default(&cfg);
+    cfg.platform = o->platform;
+    cfg.profile = o->profile < 0 ? MACHINE_PROFILE_FROM_PLATFORM
+                                 : (o->profile == 0 ? MACHINE_PROFILE_R : MACHINE_PROFILE_A);
+    cfg.cores = (unsigned)o->cores;
+    cfg.mpu_regions = (unsigned)o->mpu_regions;
+    cfg.el1_mpu_regions = (unsigned)o->el1_mpu_regions;
+    cfg.timing = o->timing;
+    cfg.timing_core = o->core;
+    cfg.timing_sets = o->sets.items;
+    cfg.ntiming_sets = (unsigned)o->sets.count;
+    struct machine *m;
+    if (machine_create(&cfg, &m, &err) < 0) {
+        cli_error(err.msg);
+        return MSA_EXIT_USAGE;
+    }
+    struct stats *s = stats_new();
+    if (!s) {
+        cli_error("out of memory");
+        machine_destroy(m);
+        return MSA_EXIT_SIM_FAILED;
+    }
+    struct machine_hv_config hc = {
+        .module = o->hv, .options = (const char *const *)o->hv_opts.items,
+        .noptions = (unsigned)o->hv_opts.count,
+        .guests = (const char *const *)res->positional, .nguests = (unsigned)res->npositional,
+        .check_every_op = true,
+    };
+    if (machine_hv_attach(m, &hc, s, &err) < 0) {
+        cli_error(err.msg);
+        machine_destroy(m);
+        stats_free(s);
+        return MSA_EXIT_USAGE;
+    }
+    struct machine_result r = machine_run(m, o->max_insns, NULL, NULL);
+    fflush(stdout);
+    char msg[MSA_ERROR_MAX] = "";
+    int status = machine_hv_exit_status(m, &r, msg, sizeof msg);
+    if (status < 0) {
+        fprintf(stderr, "msasim: %s\n", r.message[0] ? r.message : machine_stop_name(r.reason));
+        status = MSA_EXIT_SIM_FAILED;
+    } else if (msg[0]) {
+        fprintf(stderr, "msasim: %s\n", msg);
+    }
+    if (o->stats_json) {
+        stats_meta_set(s, "tool", "msasim " MSASIM_VERSION);
+        stats_meta_set(s, "command", "run");
+        stats_meta_set(s, "program", res->positional[0]);
+        machine_export_stats(m, &r, s);
+        machine_hv_export(m);
+        if (stats_write_json_file(s, o->stats_json, &err) < 0) {
+            cli_error(err.msg);
+            status = MSA_EXIT_USAGE;
+        }
+    }
+    machine_destroy(m);
+    stats_free(s);
+    return status;
 }
 
 int cmd_run(int argc, char **argv)
@@ -100,10 +177,8 @@ int cmd_run(int argc, char **argv)
     }
     if (o.user && res.npositional > 0)
         return user_mode_main(res.npositional, res.positional, o.max_insns, o.stats_json);
-    if (strcmp(o.hv, "none") != 0) {
-        fprintf(stderr, "msasim: run: --hv: '%s' is not accepted: no hypervisor model is built in yet; expected none\n", o.hv);
-        return MSA_EXIT_USAGE;
-    }
+    if (strcmp(o.hv, "none") != 0)
+        return run_guests(&o, &res);
     if (!o.timing && (o.core || o.sets.count)) {
         cli_error(o.core ? "run: --core needs --timing on" : "run: --set needs --timing on");
         return MSA_EXIT_USAGE;
@@ -113,63 +188,62 @@ int cmd_run(int argc, char **argv)
         return MSA_EXIT_USAGE;
     }
 
-    struct machine_config cfg;
-    machine_config_default(&cfg);
-    cfg.platform = o.platform;
-    cfg.profile = o.profile < 0 ? MACHINE_PROFILE_FROM_PLATFORM
-                                : (o.profile == 0 ? MACHINE_PROFILE_R : MACHINE_PROFILE_A);
-    cfg.cores = (unsigned)o.cores;
-    cfg.mpu_regions = (unsigned)o.mpu_regions;
-    cfg.el1_mpu_regions = (unsigned)o.el1_mpu_regions;
-    cfg.el1_mmu = o.el1_msa == 1;
-    cfg.timing = o.timing;
-    cfg.timing_core = o.core;
-    cfg.timing_sets = o.sets.items;
-    cfg.ntiming_sets = (unsigned)o.sets.count;
-
-    struct machine *m;
-    if (machine_create(&cfg, &m, &err) < 0) {
-        cli_error(err.msg);
-        return MSA_EXIT_USAGE;
-    }
-    if (machine_load_program(m, res.positional[0], &err) < 0) {
-        cli_error(err.msg);
-        machine_destroy(m);
-        return MSA_EXIT_USAGE;
-    }
+    struct msasim_options mo;
+    msasim_options_init(&mo);
+    mo.platform = o.platform;
+    mo.profile = o.profile < 0 ? NULL : profile_names[o.profile];
+    mo.cores = (unsigned)o.cores;
+    mo.mpu_regions = (unsigned)o.mpu_regions;
+    mo.el1_mpu_regions = (unsigned)o.el1_mpu_regions;
+    mo.el1_mmu = o.el1_msa == 1;
+    mo.timing = o.timing;
+    mo.timing_core = o.core;
+    /* the --set list, NULL-terminated */
+    const char *sets[OPT_MAX_LIST + 1] = {0};
+    for (int i = 0; i < o.sets.count; i++)
+        sets[i] = o.sets.items[i];
+    mo.settings = sets;
     bool tty = isatty(STDERR_FILENO);
-    struct machine_result r = machine_run(m, o.max_insns, tty ? show_progress : NULL, NULL);
+    mo.progress = tty ? show_progress : NULL;
+
+    char msg[MSA_ERROR_MAX];
+    msasim_t *h = msasim_create(&mo, msg, sizeof msg);
+    if (!h) {
+        cli_error(msg);
+        return MSA_EXIT_USAGE;
+    }
+    if (msasim_load_program(h, res.positional[0]) < 0) {
+        cli_error(msasim_last_error(h));
+        msasim_destroy(h);
+        return MSA_EXIT_USAGE;
+    }
+    struct msasim_result r;
+    msasim_run(h, o.max_insns, &r);
     fflush(stdout);
-    if (tty && r.insns >= (1u << 24))
+    if (tty && msasim_cycles(h) >= (1u << 24))
         fputc('\n', stderr);
 
-    int status;
-    switch (r.reason) {
-    case MACHINE_STOP_EXIT: status = r.exit_status; break;
-    case MACHINE_STOP_SYSTEM_OFF:
-    case MACHINE_STOP_ALL_OFF: status = MSA_EXIT_OK; break;
-    default:
-        fprintf(stderr, "msasim: %s\n", r.message[0] ? r.message : machine_stop_name(r.reason));
-        status = MSA_EXIT_SIM_FAILED;
-    }
+    int status = msasim_exit_code(&r);
+    if (status != MSA_EXIT_OK && r.reason != MSASIM_STOP_EXIT)
+        fprintf(stderr, "msasim: %s\n", r.message[0] ? r.message : msasim_stop_name(r.reason));
 
     if (o.stats_json) {
         struct stats *s = stats_new();
         if (!s) {
             cli_error("out of memory");
-            machine_destroy(m);
+            msasim_destroy(h);
             return MSA_EXIT_SIM_FAILED;
         }
         stats_meta_set(s, "tool", "msasim " MSASIM_VERSION);
         stats_meta_set(s, "command", "run");
         stats_meta_set(s, "program", res.positional[0]);
-        machine_export_stats(m, &r, s);
+        msasim_export_stats(h, s);
         if (stats_write_json_file(s, o.stats_json, &err) < 0) {
             cli_error(err.msg);
             status = MSA_EXIT_USAGE;
         }
         stats_free(s);
     }
-    machine_destroy(m);
+    msasim_destroy(h);
     return status;
 }

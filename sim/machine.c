@@ -221,6 +221,7 @@ void machine_destroy(struct machine *m)
 {
     if (!m)
         return;
+    machine_hv_free(m);
     for (unsigned i = 0; i < m->ncores; i++)
         cpu_destroy(m->cores[i]);
     if (m->cluster)

@@ -101,6 +101,7 @@ struct machine {
     uint64_t entry;
     uint64_t total_insns;
     unsigned running_core;       /* the core machine_run is stepping now */
+    struct machine_hv *hv;       /* guests under a hypervisor model (sim/machine_hv.c) */
 };
 
 /* Builds the machine described by cfg: platform, RAM banks, UARTs, cores.
@@ -152,5 +153,33 @@ int machine_timing_attach(struct machine *m, struct msa_error *err);
 void machine_timing_program_loaded(struct machine *m);
 void machine_timing_export(const struct machine *m, struct stats *s);
 void machine_timing_free(struct machine *m);
+
+/* Guests under a hypervisor model (sim/machine_hv.c), profile r: the model
+ * (`module`, --hv-opt `options`) is created on the machine's MPUs and RAM
+ * and boots; each guest file (ELF or arm64 Image) becomes a direct-mapped
+ * dom0less domain with one vCPU and a virtual PL011, loaded at its own
+ * addresses; every core with a vCPU starts it at EL1 under stage 2.
+ * Exceptions taken to EL2 go to the model (hv_guest_trap).  Guest console
+ * output goes where the machine's console goes.  `stats` (may be NULL)
+ * receives the model's figures. */
+struct machine_hv_config {
+    const char *module;
+    const char *const *options;
+    unsigned noptions;
+    const char *const *guests;
+    unsigned nguests;
+    bool check_every_op;          /* the consistency check after every operation */
+};
+struct stats;
+int machine_hv_attach(struct machine *m, const struct machine_hv_config *hc, struct stats *stats,
+                      struct msa_error *err);
+/* The exit status of a run that machine_run ended with `r`: the guests'
+ * shutdown (poweroff 0, crash 1), or -1 when the stop was not theirs;
+ * `msg` gets a line for people when the run failed. */
+int machine_hv_exit_status(const struct machine *m, const struct machine_result *r, char *msg,
+                           size_t len);
+/* The model's figures and the guests' counters into the model's registry. */
+void machine_hv_export(struct machine *m);
+void machine_hv_free(struct machine *m);
 
 #endif

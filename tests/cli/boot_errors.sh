@@ -38,8 +38,8 @@ expect_status 2 "$MSASIM" boot --stats-json "$TMP/no/such/dir/stats.json"
 expect_stderr_has "$TMP/no/such/dir/stats.json"
 
 # Modules.
-expect_status 2 "$MSASIM" boot --hv xen-mmu
-expect_stderr_has "--hv xen-mmu: unknown module"
+expect_status 2 "$MSASIM" boot --hv xen-nope
+expect_stderr_has "--hv xen-nope: unknown module"
 expect_one_line_stderr
 expect_status 2 "$MSASIM" boot --hv "$TMP/nothere.so"
 expect_stderr_has "cannot load the shared object"

@@ -30,6 +30,8 @@
 #define HCR_VM (1ull << 0)
 #define HCR_FMO (1ull << 3)
 #define HCR_IMO (1ull << 4)
+#define HCR_TWI (1ull << 13)   /* vwfi=trap, Xen's default: WFI and WFE trap */
+#define HCR_TWE (1ull << 14)
 #define HCR_TSC (1ull << 19)
 #define HCR_RW (1ull << 31)
 #define VTCR_MSA (1ull << 31)
@@ -322,7 +324,8 @@ int xm_context_switch(void *state, struct hv_hal *h, unsigned core,
             cpu->ram_unloaded = true;
         }
         hal_sysreg_write(h, core, HV_SYSREG_SCTLR_EL1, 0);
-        hal_sysreg_write(h, core, HV_SYSREG_HCR_EL2, HCR_VM | HCR_FMO | HCR_IMO | HCR_TSC | HCR_RW);
+        hal_sysreg_write(h, core, HV_SYSREG_HCR_EL2, HCR_VM | HCR_FMO | HCR_IMO | HCR_TSC | HCR_RW |
+                                                      HCR_TWI | HCR_TWE);
         hal_sysreg_write(h, core, HV_SYSREG_VSCTLR_EL2, (uint64_t)nd->vmid << VSCTLR_VMID_SHIFT);
         hal_sysreg_write(h, core, HV_SYSREG_VTCR_EL2, nd->info->el1_mmu ? VTCR_MSA : 0);
         cpu->cur_domain = next->domain;
@@ -354,6 +357,21 @@ int xm_map_domain_page(void *state, struct hv_hal *h, unsigned core, uint64_t pa
 {
     struct xm_state *st = state;
     uint64_t page = pa & ~(HV_PAGE_SIZE - 1);
+    /* A page of the guest running on this core (copy_from_guest and
+     * copy_to_guest in a trap): its loaded stage-2 region grants EL2
+     * read/write too, so the page is reached through it with a reference,
+     * as through the heap; a region of its own would partly overlap one
+     * with other XN bits, which xen_mpumap_update refuses. */
+    unsigned idx;
+    enum xm_match m = st->cpu[core].cur_domain >= 0
+                          ? xm_contains(st, h, core, page, page + HV_PAGE_SIZE, &idx)
+                          : XM_NOTFOUND;
+    if ((m == XM_FOUND || m == XM_INCLUSIVE) && st->cpu[core].map[idx].guest &&
+        (st->cpu[core].map[idx].prlar & MPU_PRLAR_EN)) {
+        st->cpu[core].map[idx].refcount++;
+        *va = pa;
+        return HV_OK;
+    }
     struct xm_req rq = {.base = page, .limit = page + HV_PAGE_SIZE, .flags = HV_MAP_HYPERVISOR_RW,
                         .owner = HV_OWNER_TRANSIENT, .domid = HV_DOMID_XEN,
                         .purpose = "map_domain_page", .cls = XM_CLASS_HV};

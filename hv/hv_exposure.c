@@ -1,0 +1,336 @@
+/* Speculation exposure: the bytes of memory the hypervisor's address space
+ * maps readable at EL2, by the owner of the physical memory under them,
+ * integrated over the model's cycle clock.
+ *
+ * Two sorted tables of disjoint physical ranges:
+ *   - owners: who owns each range (a domain, the hypervisor, free RAM;
+ *     anything not listed is not RAM and never counts);
+ *   - segments: what is mapped, with a reference count (the same page can
+ *     be mapped twice: directmap and mapcache, or two cores' MPUs).  A
+ *     segment never spans two owners.
+ * A map or unmap touches only the segments in its range, and the bytes
+ * that go from 0 to 1 reference (or back) move the per-owner mapped-bytes
+ * counts.  Nothing ever rescans the whole map.
+ *
+ * Pairs: while EL2 runs on behalf of context C (a domain, or the
+ * hypervisor itself), the bytes of every other domain, and of free RAM
+ * (free pages hold what their last owner left and are handed out next),
+ * count as C's exposure to that owner.  The hypervisor's own memory never
+ * counts. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hv/hv_internal.h"
+
+struct expo_seg {
+    uint64_t base, end;           /* [base, end) */
+    uint32_t refs;
+    uint16_t owner;
+};
+
+struct expo_own {
+    uint64_t base, end;
+    uint16_t owner;
+};
+
+struct hv_exposure {
+    struct expo_seg *seg;
+    size_t nseg, capseg;
+    struct expo_own *own;
+    size_t nown, capown;
+    uint64_t mapped[HV_EXPO_NOWNERS];
+    double pair[HV_EXPO_NOWNERS][HV_EXPO_NOWNERS];   /* [context][owner] */
+    double total;
+    unsigned ctx;
+    uint64_t last;
+    uint64_t unmatched;           /* bytes unmapped that were not mapped */
+    bool oom;
+};
+
+struct hv_exposure *hv_expo_new(void)
+{
+    struct hv_exposure *x = calloc(1, sizeof *x);
+    if (x)
+        x->ctx = HV_EXPO_XEN;
+    return x;
+}
+
+void hv_expo_free(struct hv_exposure *x)
+{
+    if (!x)
+        return;
+    free(x->seg);
+    free(x->own);
+    free(x);
+}
+
+static bool counts(const struct hv_exposure *x, unsigned owner)
+{
+    return owner != x->ctx && (owner < HV_MAX_DOMAINS || owner == HV_EXPO_FREE);
+}
+
+void hv_expo_advance(struct hv_exposure *x, uint64_t now)
+{
+    if (now <= x->last) {
+        x->last = now > x->last ? now : x->last;
+        return;
+    }
+    double dt = (double)(now - x->last);
+    x->last = now;
+    for (unsigned o = 0; o < HV_EXPO_NOWNERS; o++)
+        if (x->mapped[o] && counts(x, o)) {
+            double bc = (double)x->mapped[o] * dt;
+            x->pair[x->ctx][o] += bc;
+            x->total += bc;
+        }
+}
+
+void hv_expo_set_context(struct hv_exposure *x, uint64_t now, unsigned ctx)
+{
+    hv_expo_advance(x, now);
+    if (ctx < HV_EXPO_NOWNERS)
+        x->ctx = ctx;
+}
+
+unsigned hv_expo_context(const struct hv_exposure *x) { return x->ctx; }
+
+/* ---- Sorted-array helpers ------------------------------------------------ */
+
+static bool grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return true;
+    size_t n = *cap ? *cap * 2 : 64;
+    while (n < need)
+        n *= 2;
+    void *q = realloc(*p, n * elem);
+    if (!q)
+        return false;
+    *p = q;
+    *cap = n;
+    return true;
+}
+
+/* First segment whose end is above `addr`. */
+static size_t seg_find(const struct hv_exposure *x, uint64_t addr)
+{
+    size_t lo = 0, hi = x->nseg;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (x->seg[mid].end <= addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static bool seg_insert(struct hv_exposure *x, size_t at, struct expo_seg s)
+{
+    if (!grow((void **)&x->seg, &x->capseg, x->nseg + 1, sizeof *x->seg)) {
+        x->oom = true;
+        return false;
+    }
+    memmove(&x->seg[at + 1], &x->seg[at], (x->nseg - at) * sizeof *x->seg);
+    x->seg[at] = s;
+    x->nseg++;
+    return true;
+}
+
+/* Cut the segment that holds `addr` strictly inside it in two. */
+static void seg_split(struct hv_exposure *x, uint64_t addr)
+{
+    size_t i = seg_find(x, addr);
+    if (i < x->nseg && x->seg[i].base < addr) {
+        struct expo_seg hi = x->seg[i];
+        hi.base = addr;
+        x->seg[i].end = addr;
+        seg_insert(x, i + 1, hi);
+    }
+}
+
+/* Join segment i with its right neighbour when they are one range. */
+static void seg_merge_right(struct hv_exposure *x, size_t i)
+{
+    if (i + 1 >= x->nseg)
+        return;
+    struct expo_seg *a = &x->seg[i], *b = &x->seg[i + 1];
+    if (a->end == b->base && a->refs == b->refs && a->owner == b->owner) {
+        a->end = b->end;
+        memmove(b, b + 1, (x->nseg - i - 2) * sizeof *x->seg);
+        x->nseg--;
+    }
+}
+
+static void seg_merge_around(struct hv_exposure *x, uint64_t base, uint64_t end)
+{
+    size_t i = seg_find(x, end);
+    if (i > 0)
+        seg_merge_right(x, i - 1);
+    i = seg_find(x, base);
+    if (i > 0)
+        seg_merge_right(x, i - 1);
+}
+
+/* First owner range whose end is above `addr`. */
+static size_t own_find(const struct hv_exposure *x, uint64_t addr)
+{
+    size_t lo = 0, hi = x->nown;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (x->own[mid].end <= addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The owner of `addr` and where that owner's run ends (at most `limit`). */
+static unsigned owner_run(const struct hv_exposure *x, uint64_t addr, uint64_t limit,
+                          uint64_t *run_end)
+{
+    size_t i = own_find(x, addr);
+    if (i < x->nown && x->own[i].base <= addr) {
+        *run_end = x->own[i].end < limit ? x->own[i].end : limit;
+        return x->own[i].owner;
+    }
+    *run_end = (i < x->nown && x->own[i].base < limit) ? x->own[i].base : limit;
+    return HV_EXPO_NONE;
+}
+
+/* ---- Map, unmap, ownership ------------------------------------------------ */
+
+void hv_expo_map(struct hv_exposure *x, uint64_t now, uint64_t base, uint64_t size)
+{
+    uint64_t end = base + size;
+    if (!size || end < base)
+        return;
+    hv_expo_advance(x, now);
+    seg_split(x, base);
+    seg_split(x, end);
+    size_t i = seg_find(x, base);
+    uint64_t pos = base;
+    while (pos < end) {
+        if (i < x->nseg && x->seg[i].base == pos) {
+            x->seg[i].refs++;
+            pos = x->seg[i].end;
+            i++;
+            continue;
+        }
+        uint64_t gap_end = (i < x->nseg && x->seg[i].base < end) ? x->seg[i].base : end;
+        while (pos < gap_end) {
+            uint64_t run_end;
+            unsigned o = owner_run(x, pos, gap_end, &run_end);
+            if (!seg_insert(x, i, (struct expo_seg){pos, run_end, 1, (uint16_t)o}))
+                return;
+            x->mapped[o] += run_end - pos;
+            pos = run_end;
+            i++;
+        }
+    }
+    seg_merge_around(x, base, end);
+}
+
+void hv_expo_unmap(struct hv_exposure *x, uint64_t now, uint64_t base, uint64_t size)
+{
+    uint64_t end = base + size;
+    if (!size || end < base)
+        return;
+    hv_expo_advance(x, now);
+    seg_split(x, base);
+    seg_split(x, end);
+    size_t i = seg_find(x, base), w = i;
+    uint64_t covered = 0;
+    for (; i < x->nseg && x->seg[i].base < end; i++) {
+        struct expo_seg s = x->seg[i];
+        covered += s.end - s.base;
+        if (--s.refs == 0) {
+            x->mapped[s.owner] -= s.end - s.base;
+            continue;    /* dropped: not copied down */
+        }
+        x->seg[w++] = s;
+    }
+    if (w < i) {
+        memmove(&x->seg[w], &x->seg[i], (x->nseg - i) * sizeof *x->seg);
+        x->nseg -= i - w;
+    }
+    x->unmatched += size - covered;
+    seg_merge_around(x, base, end);
+}
+
+void hv_expo_set_owner(struct hv_exposure *x, uint64_t now, uint64_t base, uint64_t size,
+                       unsigned owner)
+{
+    uint64_t end = base + size;
+    if (!size || end < base || owner >= HV_EXPO_NOWNERS)
+        return;
+    hv_expo_advance(x, now);
+    /* The owner table: cut what overlaps, then insert the new range. */
+    if (!grow((void **)&x->own, &x->capown, x->nown + 2, sizeof *x->own)) {
+        x->oom = true;
+        return;
+    }
+    size_t i = own_find(x, base);
+    if (i < x->nown && x->own[i].base < base && x->own[i].end > end) {
+        /* Strictly inside one range: keep its two ends. */
+        struct expo_own hi = x->own[i];
+        hi.base = end;
+        x->own[i].end = base;
+        memmove(&x->own[i + 3], &x->own[i + 1], (x->nown - i - 1) * sizeof *x->own);
+        x->own[i + 1] = (struct expo_own){base, end, (uint16_t)owner};
+        x->own[i + 2] = hi;
+        x->nown += 2;
+    } else {
+        if (i < x->nown && x->own[i].base < base) {
+            x->own[i].end = base;
+            i++;
+        }
+        size_t j = i;
+        while (j < x->nown && x->own[j].end <= end)
+            j++;
+        if (j < x->nown && x->own[j].base < end)
+            x->own[j].base = end;
+        /* Replace own[i, j) by the new range. */
+        memmove(&x->own[i + 1], &x->own[j], (x->nown - j) * sizeof *x->own);
+        x->nown = x->nown - (j - i) + 1;
+        x->own[i] = (struct expo_own){base, end, (uint16_t)owner};
+    }
+    /* Mapped bytes in the range change owner. */
+    seg_split(x, base);
+    seg_split(x, end);
+    for (size_t k = seg_find(x, base); k < x->nseg && x->seg[k].base < end; k++) {
+        struct expo_seg *s = &x->seg[k];
+        x->mapped[s->owner] -= s->end - s->base;
+        x->mapped[owner] += s->end - s->base;
+        s->owner = (uint16_t)owner;
+    }
+    seg_merge_around(x, base, end);
+}
+
+/* ---- Figures ----------------------------------------------------------------- */
+
+uint64_t hv_expo_mapped(const struct hv_exposure *x, unsigned owner)
+{
+    return owner < HV_EXPO_NOWNERS ? x->mapped[owner] : 0;
+}
+
+/* Bytes that count as exposure for the current context right now. */
+uint64_t hv_expo_exposed_now(const struct hv_exposure *x)
+{
+    uint64_t n = 0;
+    for (unsigned o = 0; o < HV_EXPO_NOWNERS; o++)
+        if (counts(x, o))
+            n += x->mapped[o];
+    return n;
+}
+
+double hv_expo_pair(const struct hv_exposure *x, unsigned ctx, unsigned owner)
+{
+    return ctx < HV_EXPO_NOWNERS && owner < HV_EXPO_NOWNERS ? x->pair[ctx][owner] : 0;
+}
+
+double hv_expo_total(const struct hv_exposure *x) { return x->total; }
+uint64_t hv_expo_unmatched(const struct hv_exposure *x) { return x->unmatched; }
+size_t hv_expo_segments(const struct hv_exposure *x) { return x->nseg; }
+bool hv_expo_failed(const struct hv_exposure *x) { return x->oom; }

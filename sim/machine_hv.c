@@ -1,0 +1,437 @@
+/* Guests under a hypervisor model: the glue between the machine (cores,
+ * MPUs, RAM) and the model in hv/.
+ *
+ * Each guest file becomes a dom0less domain of the machine's platform, as
+ * if the device tree had a /chosen node for it: one vCPU, direct-mapped
+ * static memory that starts at the image's lowest address, a virtual
+ * PL011, and the image as its multiboot,kernel module: the file is loaded
+ * where it runs, moved to a module slot (as a bootloader would leave it),
+ * and Xen's domain construction copies it back into the domain page by
+ * page through map_domain_page.  The model then boots as
+ * `msasim boot` does, every core switches to its first vCPU, and the core
+ * enters the guest at EL1 with the EL2 state the module programmed
+ * (HCR_EL2, VSCTLR_EL2, VTCR_EL2, SCTLR_EL1).
+ *
+ * The hypervisor's own code does not execute: exceptions taken to EL2 are
+ * handed to hv_guest_trap from the core's exception hook and the core
+ * returns to the guest as if the handler had executed ERET. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/cpu.h"
+#include "hv/hal.h"
+#include "hv/hv.h"
+#include "sim/loader.h"
+#include "sim/machine.h"
+#include "sim/platform.h"
+#include "sim/ram.h"
+#include "sim/symbols.h"
+
+/* Where an arm64 Image guest is put (an ELF goes to its own addresses):
+ * RAM on fvp-r, clear of the hypervisor's image (from 2 MiB), its heap
+ * (the top of the first bank) and the device tree. */
+#define GUEST_IMAGE_BASE UINT64_C(0x60000000)
+/* Where the guests' images lie before the hypervisor copies them into
+ * their domains (the bootloader's multiboot,kernel modules): one slot of
+ * GUEST_MEM_SIZE per guest. */
+#define GUEST_MODULE_BASE UINT64_C(0x70000000)
+/* The static memory each guest gets, from its lowest address. */
+#define GUEST_MEM_SIZE (UINT64_C(16) << 20)
+
+#define ENC_HCR_EL2 CPU_SYSREG_ENC(3, 4, 1, 1, 0)
+#define ENC_VSCTLR_EL2 CPU_SYSREG_ENC(3, 4, 2, 0, 0)
+#define ENC_VTCR_EL2 CPU_SYSREG_ENC(3, 4, 2, 1, 2)
+#define ENC_SCTLR_EL1 CPU_SYSREG_ENC(3, 0, 1, 0, 0)
+#define ENC_SCTLR_EL2 CPU_SYSREG_ENC(3, 4, 1, 0, 0)
+#define ENC_MAIR_EL2 CPU_SYSREG_ENC(3, 4, 10, 2, 0)
+#define ENC_ESR_EL1 CPU_SYSREG_ENC(3, 0, 5, 2, 0)
+#define ENC_FAR_EL1 CPU_SYSREG_ENC(3, 0, 6, 0, 0)
+#define ENC_ELR_EL1 CPU_SYSREG_ENC(3, 0, 4, 0, 1)
+#define ENC_SPSR_EL1 CPU_SYSREG_ENC(3, 0, 4, 0, 0)
+#define ENC_VBAR_EL1 CPU_SYSREG_ENC(3, 0, 12, 0, 0)
+#define ENC_ESR_EL2 CPU_SYSREG_ENC(3, 4, 5, 2, 0)
+#define ENC_FAR_EL2 CPU_SYSREG_ENC(3, 4, 6, 0, 0)
+#define ENC_HPFAR_EL2 CPU_SYSREG_ENC(3, 4, 6, 0, 4)
+#define ENC_ELR_EL2 CPU_SYSREG_ENC(3, 4, 4, 0, 1)
+#define ENC_SPSR_EL2 CPU_SYSREG_ENC(3, 4, 4, 0, 0)
+
+/* SPSR for EL1h with D, A, I, F masked: how a vCPU starts and how an
+ * injected exception enters the guest's vector. */
+#define SPSR_EL1H_MASKED 0x3C5ull
+
+struct machine_hv {
+    struct hv *hv;
+    struct hv_guests *guests;
+    int core_vcpu[MACHINE_MAX_CORES];     /* the vCPU each core runs, -1 none */
+    unsigned ndomains, nshut;
+    bool shut[HV_MAX_DOMAINS];
+    unsigned reason[HV_MAX_DOMAINS];
+    bool failed;
+    char message[MSA_ERROR_MAX];
+    /* A guest whose abort handler faults again (no vectors set up, say)
+     * would take the same injected abort forever: the run stops instead,
+     * as the core does for its own fault loops. */
+    struct inject_watch {
+        uint64_t elr, icount;
+        uint32_t esr;
+        unsigned repeats;
+    } inject_loop[MACHINE_MAX_CORES];
+};
+
+#define INJECT_LOOP_LIMIT 64    /* identical injections in a row */
+#define INJECT_LOOP_PROGRESS 16 /* guest instructions between them that still count as none */
+
+static void guest_console(void *ctx, int domain, const char *bytes, size_t len)
+{
+    struct machine *m = ctx;
+    if (m->cfg.console)
+        m->cfg.console(m->cfg.console_ctx, bytes, len);
+    else
+        fwrite(bytes, 1, len, stdout);
+}
+
+/* ---- the domains, added to the platform ------------------------------- */
+
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
+/* Moves the loaded image [low, high) to `to`, leaving zeros behind. */
+static int stage_module(struct machine *m, const char *path, const struct loaded_image *img,
+                        uint64_t to, struct msa_error *err)
+{
+    uint64_t len = img->high - img->low;
+    if (!platform_ram_contains(m->plat, to, GUEST_MEM_SIZE))
+        return msa_error_set(err, "%s: no RAM at 0x%" PRIx64 " for the guest's boot module",
+                             path, to);
+    uint8_t buf[4096];
+    for (uint64_t done = 0; done < len; done += sizeof buf) {
+        uint64_t n = len - done < sizeof buf ? len - done : sizeof buf;
+        if (ram_read(m->ram, img->low + done, buf, n) < 0 ||
+            ram_write(m->ram, to + done, buf, n) < 0)
+            return msa_error_set(err, "%s: cannot move the image to 0x%" PRIx64, path, to);
+    }
+    (void)ram_zero(m->ram, img->low, len);
+    return 0;
+}
+
+static int add_domain(struct machine *m, unsigned i, const char *path,
+                      const struct loaded_image *img, uint64_t module, struct msa_error *err)
+{
+    struct platform *p = m->plat;
+    uint64_t base = img->low;
+    if (base & 0xFFF)
+        return msa_error_set(err, "%s: lowest address 0x%" PRIx64 " is not 4 KiB aligned; "
+                             "expected a guest linked at a page boundary", path, base);
+    if (img->high - img->low > GUEST_MEM_SIZE || !platform_ram_contains(p, base, GUEST_MEM_SIZE))
+        return msa_error_set(err, "%s: the guest's %" PRIu64 " MiB of memory from 0x%" PRIx64
+                             " do not lie in RAM of %s", path, GUEST_MEM_SIZE >> 20, base,
+                             p->source);
+    struct platform_domain *items =
+        realloc(p->domains.items, (p->domains.count + 1) * sizeof *items);
+    if (!items)
+        return msa_error_set(err, "out of memory");
+    p->domains.items = items;
+    struct platform_domain *d = &items[p->domains.count];
+    memset(d, 0, sizeof *d);
+    p->domains.count++;
+    char name[32];
+    snprintf(name, sizeof name, "domU%u", i + 1);
+    d->name = dup_str(name);
+    d->vcpus = 1;
+    d->memory_kib = GUEST_MEM_SIZE >> 10;
+    d->direct_map = true;
+    d->vpl011 = true;
+    d->el1_msa = PLATFORM_EL1_MPU;
+    d->static_mem.items = calloc(1, sizeof *d->static_mem.items);
+    d->modules.items = calloc(1, sizeof *d->modules.items);
+    if (!d->name || !d->static_mem.items || !d->modules.items)
+        return msa_error_set(err, "out of memory");
+    d->static_mem.items[0] = (struct platform_range){.base = base, .size = GUEST_MEM_SIZE};
+    d->static_mem.count = 1;
+    snprintf(name, sizeof name, "module@%" PRIx64, module);
+    d->modules.items[0] = (struct platform_module){
+        .kind = PLATFORM_MODULE_KERNEL, .name = dup_str(name), .base = module,
+        .size = img->high - img->low};
+    d->modules.count = 1;
+    if (!d->modules.items[0].name)
+        return msa_error_set(err, "out of memory");
+    return 0;
+}
+
+/* ---- traps --------------------------------------------------------------- */
+
+static uint64_t sr(struct cpu *c, uint32_t enc)
+{
+    uint64_t v = 0;
+    (void)cpu_sysreg_get(c, enc, &v);
+    return v;
+}
+
+/* The core leaves the guest for good (its domain shut down or the run
+ * failed): powered off, as PSCI CPU_OFF does, so the others go on. */
+static void park_core(struct cpu *c)
+{
+    c->run_state = CPU_POWERED_OFF;
+    c->stop_pending = true;
+    c->stop_reason = CPU_STOP_OFF;
+    c->events |= CPU_EV_STOP;
+}
+
+static void inject_abort(struct cpu *c, const struct hv_trap *t, const struct hv_guest_outcome *o)
+{
+    cpu_sysreg_set(c, ENC_ESR_EL1, o->inject_esr);
+    cpu_sysreg_set(c, ENC_FAR_EL1, o->inject_far);
+    cpu_sysreg_set(c, ENC_ELR_EL1, t->elr);
+    cpu_sysreg_set(c, ENC_SPSR_EL1, t->spsr);
+    bool from_el0 = ((t->spsr >> 2) & 3) == 0;
+    uint64_t off = from_el0 ? 0x400 : (t->spsr & 1) ? 0x200 : 0x000;
+    cpu_sysreg_set(c, ENC_SPSR_EL2, SPSR_EL1H_MASKED);
+    cpu_sysreg_set(c, ENC_ELR_EL2, (sr(c, ENC_VBAR_EL1) & ~0x7FFull) + off);
+}
+
+static void on_exception(void *ctx, struct cpu *c, unsigned target_el, uint32_t esr)
+{
+    struct machine *m = ctx;
+    struct machine_hv *h = m->hv;
+    if (!h || target_el != 2 || c->id >= MACHINE_MAX_CORES || h->core_vcpu[c->id] < 0)
+        return;
+    uint64_t regs[31];
+    for (unsigned i = 0; i < 31; i++)
+        regs[i] = cpu_get_x(c, i);
+    struct hv_trap t = {
+        .core = c->id, .vcpu = (unsigned)h->core_vcpu[c->id], .esr = esr,
+        .far = sr(c, ENC_FAR_EL2), .hpfar = sr(c, ENC_HPFAR_EL2), .regs = regs,
+        .elr = sr(c, ENC_ELR_EL2), .spsr = sr(c, ENC_SPSR_EL2),
+    };
+    struct hv_guest_outcome out;
+    struct msa_error err = {{0}};
+    int rc = hv_guest_trap(h->guests, &t, &out, &err);
+    /* The model may have changed the MPU (map_domain_page and back). */
+    cpu_tlb_flush(c);
+    if (rc != HV_TRAP_HANDLED) {
+        if (!h->failed)
+            snprintf(h->message, sizeof h->message, "%s", err.msg);
+        h->failed = true;
+        park_core(c);
+        return;
+    }
+    for (unsigned i = 0; i < 31; i++)
+        cpu_set_x(c, i, regs[i]);
+    int d = -1;
+    const struct hv_boot_info *info = hv_info(h->hv);
+    for (unsigned k = 0; k < info->ndomains && d < 0; k++)
+        if (hv_vcpu_index(h->hv, (int)k, 0) == h->core_vcpu[c->id])
+            d = (int)k;
+    switch (out.action) {
+    case HV_ACT_SHUTDOWN:
+        if (d >= 0 && !h->shut[d]) {
+            h->shut[d] = true;
+            h->reason[d] = out.reason;
+            h->nshut++;
+        }
+        h->core_vcpu[c->id] = -1;
+        park_core(c);
+        return;
+    case HV_ACT_INJECT_ABORT: {
+        struct inject_watch *lp = &h->inject_loop[c->id];
+        if (lp->elr == t.elr && lp->esr == out.inject_esr && c->icount - lp->icount < INJECT_LOOP_PROGRESS)
+            lp->repeats++;
+        else
+            lp->repeats = 0;
+        lp->elr = t.elr;
+        lp->esr = out.inject_esr;
+        lp->icount = c->icount;
+        if (lp->repeats >= INJECT_LOOP_LIMIT) {
+            if (!h->failed)
+                snprintf(h->message, sizeof h->message,
+                         "core %u: the guest is stuck in a loop of injected aborts: PC 0x%llx at EL1, "
+                         "ESR_EL1 0x%08x (EC 0x%02x), FAR 0x%llx",
+                         c->id, (unsigned long long)t.elr, out.inject_esr, out.inject_esr >> 26,
+                         (unsigned long long)out.inject_far);
+            h->failed = true;
+            park_core(c);
+            return;
+        }
+        inject_abort(c, &t, &out);
+        break;
+    }
+    default:
+        /* Yield and block: one vCPU per core and no event sources, so the
+         * vCPU runs on at once (as with an event pending). */
+        cpu_sysreg_set(c, ENC_ELR_EL2, t.elr);
+    }
+    cpu_eret(c);
+}
+
+/* ---- start -------------------------------------------------------------- */
+
+static void load_el2_state(struct machine_hv *h, struct cpu *c, unsigned core)
+{
+    static const struct {
+        unsigned reg;
+        uint32_t enc;
+    } regs[] = {
+        {HV_SYSREG_HCR_EL2, ENC_HCR_EL2},     {HV_SYSREG_VSCTLR_EL2, ENC_VSCTLR_EL2},
+        {HV_SYSREG_VTCR_EL2, ENC_VTCR_EL2},   {HV_SYSREG_SCTLR_EL1, ENC_SCTLR_EL1},
+        {HV_SYSREG_SCTLR_EL2, ENC_SCTLR_EL2}, {HV_SYSREG_MAIR_EL2, ENC_MAIR_EL2},
+    };
+    for (size_t i = 0; i < sizeof regs / sizeof regs[0]; i++)
+        (void)cpu_sysreg_set(c, regs[i].enc, hv_sysreg_value(h->hv, core, regs[i].reg));
+}
+
+static int boot_model(struct machine_hv *h, struct msa_error *err)
+{
+    int (*const steps[])(struct hv *, struct msa_error *) = {
+        hv_step_arch_boot, hv_step_devices, hv_step_secondary_cpus, hv_step_domains,
+        hv_step_finish_boot, hv_step_runtime_switches,
+    };
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        int st = steps[i](h->hv, err);
+        if (st > 0)
+            return -1;
+    }
+    return 0;
+}
+
+int machine_hv_attach(struct machine *m, const struct machine_hv_config *hc, struct stats *stats,
+                      struct msa_error *err)
+{
+    if (m->hv)
+        return msa_error_set(err, "--hv: the machine already runs a hypervisor model");
+    if (m->profile != 'r')
+        return msa_error_set(err, "--hv %s: guests run on profile r (Armv8-R) cores; %s has "
+                             "profile %c cores", hc->module, m->plat->source, m->profile);
+    if (hc->nguests == 0)
+        return msa_error_set(err, "--hv %s: no guest given; expected one or more guest files "
+                             "(ELF or arm64 Image)", hc->module);
+    if (m->plat->domains.count)
+        return msa_error_set(err, "%s: has %zu xen,domain nodes: guests from the device tree's "
+                             "/chosen modules are not supported yet; give a platform without "
+                             "domains and the guests on the command line", m->plat->source,
+                             m->plat->domains.count);
+    struct machine_hv *h = calloc(1, sizeof *h);
+    if (!h)
+        return msa_error_set(err, "out of memory");
+    m->hv = h;
+    for (unsigned c = 0; c < MACHINE_MAX_CORES; c++)
+        h->core_vcpu[c] = -1;
+
+    uint64_t entries[HV_MAX_DOMAINS];
+    if (hc->nguests > HV_MAX_DOMAINS)
+        return msa_error_set(err, "%u guests: the model holds at most %u domains", hc->nguests,
+                             HV_MAX_DOMAINS);
+    for (unsigned i = 0; i < hc->nguests; i++) {
+        struct loaded_image img;
+        uint64_t at = GUEST_IMAGE_BASE + (uint64_t)i * GUEST_MEM_SIZE;
+        if (load_file_auto(m->ram, hc->guests[i], at, &img, err) < 0)
+            return -1;
+        cpu_cluster_code_written(m->cluster, img.low, img.high - img.low);
+        entries[i] = img.entry;
+        if (i == 0) {
+            symbols_free(m->syms);
+            m->syms = img.syms;
+            img.syms = NULL;
+        }
+        loaded_image_release(&img);
+        uint64_t module = GUEST_MODULE_BASE + (uint64_t)i * GUEST_MEM_SIZE;
+        if (add_domain(m, i, hc->guests[i], &img, module, err) < 0 ||
+            stage_module(m, hc->guests[i], &img, module, err) < 0)
+            return -1;
+    }
+    h->ndomains = hc->nguests;
+
+    struct hv_config cfg;
+    hv_config_default(&cfg);
+    cfg.module = hc->module;
+    cfg.options = hc->options;
+    cfg.noptions = hc->noptions;
+    cfg.mpus = m->mpus;
+    cfg.nmpus = m->ncores;
+    cfg.ram = m->ram;
+    cfg.check = hc->check_every_op ? HV_CHECK_EVERY : HV_CHECK_END;
+    if (hv_create(&cfg, m->plat, stats, &h->hv, err) != HV_RUN_OK)
+        return -1;
+    if (boot_model(h, err) < 0)
+        return -1;
+    h->guests = hv_guests_create(h->hv, guest_console, m);
+    if (!h->guests)
+        return msa_error_set(err, "out of memory");
+    /* The model copied the kernels: drop what the cores decoded. */
+    for (unsigned i = 0; i < hc->nguests; i++) {
+        const struct hv_domain_info *di = &hv_info(h->hv)->domains[i];
+        cpu_cluster_code_written(m->cluster, di->static_mem[0].base, di->static_mem[0].size);
+    }
+
+    for (unsigned i = 0; i < m->ncores; i++) {
+        struct cpu_hooks hooks = m->cores[i]->hooks;
+        hooks.on_exception = on_exception;
+        hooks.ctx = m;
+        cpu_set_hooks(m->cores[i], &hooks);
+    }
+    /* Every core with a vCPU enters its first one at EL1. */
+    for (unsigned d = 0; d < h->ndomains; d++) {
+        int v = hv_vcpu_index(h->hv, (int)d, 0);
+        if (v < 0)
+            continue;
+        unsigned core = hv_vcpu_core(h->hv, (unsigned)v);
+        if (core >= m->ncores || h->core_vcpu[core] >= 0)
+            continue;   /* a second vCPU on a core waits: no scheduler yet */
+        struct cpu *c = m->cores[core];
+        cpu_reset(c, entries[d]);
+        load_el2_state(h, c, core);
+        cpu_sysreg_set(c, ENC_SPSR_EL2, SPSR_EL1H_MASKED);
+        cpu_sysreg_set(c, ENC_ELR_EL2, entries[d]);
+        cpu_eret(c);
+        cpu_tlb_flush(c);
+        h->core_vcpu[core] = v;
+    }
+    m->entry = entries[0];
+    return 0;
+}
+
+int machine_hv_exit_status(const struct machine *m, const struct machine_result *r, char *msg,
+                           size_t len)
+{
+    const struct machine_hv *h = m->hv;
+    if (!h)
+        return -1;
+    if (h->failed) {
+        snprintf(msg, len, "%s", h->message);
+        return 1;
+    }
+    if (r->reason != MACHINE_STOP_ALL_OFF || h->nshut < h->ndomains)
+        return -1;
+    int status = 0;
+    for (unsigned d = 0; d < h->ndomains; d++)
+        if (h->reason[d] == 3)   /* SHUTDOWN_crash */
+            status = 1;
+    if (status)
+        snprintf(msg, len, "a guest shut down with SHUTDOWN_crash");
+    return status;
+}
+
+void machine_hv_export(struct machine *m)
+{
+    if (!m->hv || !m->hv->hv)
+        return;
+    if (m->hv->guests)
+        hv_guests_export(m->hv->guests);
+    hv_export_stats(m->hv->hv);
+}
+
+void machine_hv_free(struct machine *m)
+{
+    if (!m->hv)
+        return;
+    hv_guests_free(m->hv->guests);
+    hv_destroy(m->hv->hv);
+    free(m->hv);
+    m->hv = NULL;
+}

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# `msasim run --hv xen-mpu GUEST` on profile r: guests at EL1 under stage 2,
+# their hypercalls, virtual PL011 and injected aborts; console output, exit
+# status and the memory manager's figures.
+. tests/cli/lib.sh
+G=${BUILD:-build}/workloads/guests
+for g in hello mmio; do
+    [ -f "$G/$g.elf" ] || { fail "$G/$g.elf was not built"; finish; }
+done
+
+summary() {  # summary KEY FILE
+    python3 -c "import json,sys; print(int(json.load(open(sys.argv[2]))['summary'][sys.argv[1]]))" "$1" "$2"
+}
+expect_summary() {  # expect_summary FILE KEY VALUE
+    local got; got=$(summary "$2" "$1")
+    [ "$got" = "$3" ] || fail "$1: summary $2 = $got, expected $3"
+}
+
+# hello: console_io, xen_version (with extraversion copied to the guest),
+# yield, an unknown hypercall, SCHEDOP_shutdown(poweroff).
+for n in 16 32; do
+    expect_status 0 "$MSASIM" run --hv xen-mpu --mpu-regions $n --stats-json "$TMP/hello$n.json" "$G/hello.elf"
+    cat >"$TMP/want" <<'OUT'
+hello from a guest at EL1
+xen_version: 0x0000000000040016 extraversion -msasim
+yield ok, unknown hypercall -ENOSYS
+OUT
+    diff -u "$TMP/want" "$TMP/out" || fail "hello ($n regions): console output differs"
+    # 8 boot regions, the heap's device-tree copy gone, + the guest's region;
+    # the kernel and DTB copies map 4 pages, the 9 guest copies ride on the
+    # guest's stage-2 region.
+    expect_summary "$TMP/hello$n.json" regions_peak 11
+    expect_summary "$TMP/hello$n.json" map_domain_page_ops 13
+    expect_summary "$TMP/hello$n.json" guest_map_domain_page_ops 9
+    expect_summary "$TMP/hello$n.json" guest_hypercalls 12
+    expect_summary "$TMP/hello$n.json" consistency_errors 0
+done
+
+# The same guest as an arm64 Image (what real Xen loads).
+expect_status 0 "$MSASIM" run --hv xen-mpu "$G/hello.Image"
+expect_stdout_has "hello from a guest at EL1"
+
+# mmio: the virtual PL011 emulated from stage-2 aborts, then an access
+# outside the domain injected back as a data abort.
+expect_status 0 "$MSASIM" run --hv xen-mpu --stats-json "$TMP/mmio.json" "$G/mmio.elf"
+printf 'hello through the virtual PL011\ndata abort injected at the expected address\n' >"$TMP/want"
+diff -u "$TMP/want" "$TMP/out" || fail "mmio: console output differs"
+expect_summary "$TMP/mmio.json" guest_aborts_injected 1
+mmio=$(summary guest_mmio_emulated "$TMP/mmio.json")
+[ "$mmio" -ge 70 ] || fail "mmio: $mmio emulated accesses, expected at least 70"
+
+# A bare-metal EL2 program run as a guest has no EL1 vectors: its first
+# abort is injected again and again; the run stops with exit 1, naming it.
+expect_status 1 timeout 60 "$MSASIM" run --hv xen-mpu "${BUILD:-build}/workloads/hello.elf"
+expect_stderr_has "loop of injected aborts"
+
+# Bad input: one line each, exit status 2.
+expect_status 2 "$MSASIM" run --hv xen-mpu --platform virt "$G/hello.elf"
+expect_stderr_has "profile r"
+expect_one_line_stderr
+expect_status 2 "$MSASIM" run --hv no-such-module "$G/hello.elf"
+expect_one_line_stderr
+expect_status 2 "$MSASIM" run --hv xen-mpu "$TMP/missing.elf"
+expect_stderr_has "$TMP/missing.elf"
+expect_one_line_stderr
+finish

@@ -1,0 +1,152 @@
+/* The speculation-exposure tracker: its incremental counts and integrals
+ * against a brute-force recount of every page after each step, over random
+ * sequences of ownership changes, maps, unmaps, context changes and time. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hv/hv_internal.h"
+
+#define PAGES 256
+#define PG 4096ull
+#define BASE 0x40000000ull
+
+struct model {
+    unsigned refs[PAGES];
+    unsigned owner[PAGES];
+    double pair[HV_EXPO_NOWNERS][HV_EXPO_NOWNERS];
+    unsigned ctx;
+    uint64_t now;
+};
+
+static bool counts(unsigned ctx, unsigned o)
+{
+    return o != ctx && (o < HV_MAX_DOMAINS || o == HV_EXPO_FREE);
+}
+
+static void model_advance(struct model *m, uint64_t now)
+{
+    uint64_t mapped[HV_EXPO_NOWNERS] = {0};
+    for (unsigned p = 0; p < PAGES; p++)
+        if (m->refs[p])
+            mapped[m->owner[p]] += PG;
+    for (unsigned o = 0; o < HV_EXPO_NOWNERS; o++)
+        if (counts(m->ctx, o))
+            m->pair[m->ctx][o] += (double)mapped[o] * (double)(now - m->now);
+    m->now = now;
+}
+
+static void check_same(const struct hv_exposure *x, const struct model *m)
+{
+    uint64_t mapped[HV_EXPO_NOWNERS] = {0};
+    for (unsigned p = 0; p < PAGES; p++)
+        if (m->refs[p])
+            mapped[m->owner[p]] += PG;
+    double total = 0;
+    for (unsigned o = 0; o < HV_EXPO_NOWNERS; o++) {
+        ck_assert_uint_eq(hv_expo_mapped(x, o), mapped[o]);
+        for (unsigned c = 0; c < HV_EXPO_NOWNERS; c++) {
+            ck_assert(hv_expo_pair(x, c, o) == m->pair[c][o]);
+            total += m->pair[c][o];
+        }
+    }
+    ck_assert(hv_expo_total(x) == total);
+}
+
+static unsigned rnd(unsigned n) { return (unsigned)(rand() % (int)n); }
+
+START_TEST(incremental_equals_rescan)
+{
+    srand(1234u + (unsigned)_i);
+    struct hv_exposure *x = hv_expo_new();
+    ck_assert_ptr_nonnull(x);
+    struct model m;
+    memset(&m, 0, sizeof m);
+    m.ctx = HV_EXPO_XEN;
+    for (unsigned p = 0; p < PAGES; p++)
+        m.owner[p] = HV_EXPO_NONE;
+    static const unsigned owners[] = {0, 1, 2, HV_EXPO_FREE, HV_EXPO_XEN, HV_EXPO_NONE};
+    for (int step = 0; step < 2000; step++) {
+        uint64_t now = m.now + rnd(50);
+        unsigned a = rnd(PAGES), n = 1 + rnd(PAGES - a > 32 ? 32 : PAGES - a);
+        switch (rnd(6)) {
+        case 0: {
+            unsigned o = owners[rnd(6)];
+            model_advance(&m, now);
+            for (unsigned p = a; p < a + n; p++)
+                m.owner[p] = o;
+            hv_expo_set_owner(x, now, BASE + a * PG, n * PG, o);
+            break;
+        }
+        case 1:
+        case 2:
+            model_advance(&m, now);
+            for (unsigned p = a; p < a + n; p++)
+                m.refs[p]++;
+            hv_expo_map(x, now, BASE + a * PG, n * PG);
+            break;
+        case 3:
+        case 4:
+            /* Unmaps of what is not mapped are ignored per page. */
+            model_advance(&m, now);
+            for (unsigned p = a; p < a + n; p++)
+                if (m.refs[p])
+                    m.refs[p]--;
+            hv_expo_unmap(x, now, BASE + a * PG, n * PG);
+            break;
+        default: {
+            unsigned c = rnd(4) == 0 ? HV_EXPO_XEN : rnd(3);
+            model_advance(&m, now);
+            m.ctx = c;
+            hv_expo_set_context(x, now, c);
+            break;
+        }
+        }
+        check_same(x, &m);
+    }
+    /* Segments stay bounded by the pages (merging keeps them few). */
+    ck_assert_uint_le(hv_expo_segments(x), PAGES);
+    ck_assert(!hv_expo_failed(x));
+    hv_expo_free(x);
+}
+END_TEST
+
+START_TEST(pairs_and_overlaps)
+{
+    struct hv_exposure *x = hv_expo_new();
+    hv_expo_set_owner(x, 0, 0x1000, 0x4000, 0);          /* domain 0: 4 pages */
+    hv_expo_set_owner(x, 0, 0x5000, 0x2000, HV_EXPO_XEN); /* xen: never counts */
+    hv_expo_map(x, 0, 0x0, 0x8000);                      /* not RAM + dom0 + xen */
+    hv_expo_map(x, 0, 0x2000, 0x1000);                   /* the same page twice */
+    ck_assert_uint_eq(hv_expo_mapped(x, 0), 0x4000);
+    ck_assert_uint_eq(hv_expo_exposed_now(x), 0x4000);
+    hv_expo_advance(x, 10);
+    ck_assert(hv_expo_pair(x, HV_EXPO_XEN, 0) == 0x4000 * 10.0);
+    /* Running for domain 0, its own memory does not count. */
+    hv_expo_set_context(x, 10, 0);
+    hv_expo_advance(x, 20);
+    ck_assert(hv_expo_total(x) == 0x4000 * 10.0);
+    hv_expo_set_context(x, 20, HV_EXPO_XEN);
+    hv_expo_unmap(x, 20, 0x0, 0x8000);
+    ck_assert_uint_eq(hv_expo_mapped(x, 0), 0x1000);     /* the doubly mapped page */
+    hv_expo_unmap(x, 20, 0x2000, 0x1000);
+    ck_assert_uint_eq(hv_expo_mapped(x, 0), 0);
+    ck_assert_uint_eq(hv_expo_segments(x), 0);
+    hv_expo_free(x);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("hv_exposure");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 60);
+    tcase_add_loop_test(tc, incremental_equals_rescan, 0, 8);
+    tcase_add_test(tc, pairs_and_overlaps);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}

@@ -1,0 +1,283 @@
+/* Traps from guests handled by the hypervisor model (hv_guest_trap): Xen's
+ * hypercalls (console_io, sched_op, xen_version) with their results and the
+ * guest memory they read and write through map_domain_page, the virtual
+ * PL011 emulated from data-abort syndromes, aborts injected back into the
+ * guest, trapped WFI/WFE, PSCI, and a trap the model does not handle. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hv/hv.h"
+#include "sim/platform.h"
+#include "sim/ram.h"
+
+#define GUEST 0x10000000ull
+
+static char console[256];
+static size_t nconsole;
+
+static void capture(void *ctx, int domain, const char *bytes, size_t len)
+{
+    ck_assert_int_eq(domain, 0);
+    for (size_t i = 0; i < len && nconsole + 1 < sizeof console; i++)
+        console[nconsole++] = bytes[i];
+    console[nconsole] = 0;
+}
+
+struct fixture {
+    struct platform *p;
+    struct ram *ram;
+    struct hv *hv;
+    struct hv_guests *g;
+    uint64_t regs[31];
+};
+
+static void setup_model(struct fixture *f, bool vpl011)
+{
+    const char *dir = getenv("TMPDIR");
+    char path[512];
+    snprintf(path, sizeof path, "%s/msasim-hvtrap-XXXXXX.dts", dir && *dir ? dir : P_tmpdir);
+    int fd = mkstemps(path, 4);
+    ck_assert_int_ge(fd, 0);
+    char text[2048];
+    snprintf(text, sizeof text,
+             "/dts-v1/;\n/ {\n  #address-cells = <2>; #size-cells = <2>;\n"
+             "  memory@0 { device_type = \"memory\"; reg = <0x0 0x0 0x0 0x80000000>; };\n"
+             "  cpus { #address-cells = <1>; #size-cells = <0>;\n"
+             "    cpu@0 { device_type = \"cpu\"; compatible = \"arm,cortex-r82\"; reg = <0>; };\n"
+             "  };\n"
+             "  chosen { #address-cells = <1>; #size-cells = <1>;\n"
+             "    xen,static-heap = <0x0 0x50000000 0x0 0x1000000>;\n"
+             "    domU1 { compatible = \"xen,domain\"; #address-cells = <1>; #size-cells = <1>;\n"
+             "      cpus = <1>; memory = <0x0 0x4000>; direct-map; %s\n"
+             "      xen,static-mem = <0x10000000 0x1000000>;\n"
+             "      module@8000000 { compatible = \"multiboot,kernel\", \"multiboot,module\";\n"
+             "                       reg = <0x8000000 0x2000>; };\n"
+             "    };\n  };\n};\n",
+             vpl011 ? "vpl011;" : "");
+    ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    struct msa_error err = {{0}};
+    int rc = platform_load(path, &f->p, &err);
+    unlink(path);
+    ck_assert_msg(rc == 0, "%s", err.msg);
+    f->ram = ram_new();
+    ck_assert_ptr_nonnull(f->ram);
+    ck_assert_int_eq(ram_add_bank(f->ram, 0, 0x80000000ull, &err), 0);
+    struct hv_config cfg;
+    hv_config_default(&cfg);
+    cfg.ram = f->ram;
+    ck_assert_int_eq(hv_create(&cfg, f->p, NULL, &f->hv, &err), HV_RUN_OK);
+    ck_assert_msg(hv_boot_run(f->hv, &err) == HV_RUN_OK, "%s", err.msg);
+    f->g = hv_guests_create(f->hv, capture, NULL);
+    ck_assert_ptr_nonnull(f->g);
+    memset(f->regs, 0, sizeof f->regs);
+    nconsole = 0;
+    console[0] = 0;
+}
+
+static void teardown_model(struct fixture *f)
+{
+    hv_guests_free(f->g);
+    hv_destroy(f->hv);
+    ram_free(f->ram);
+    platform_free(f->p);
+}
+
+static int trap(struct fixture *f, uint32_t esr, uint64_t far, uint64_t *elr,
+                struct hv_guest_outcome *out)
+{
+    struct hv_trap t = {.core = 0, .vcpu = 0, .esr = esr, .far = far, .hpfar = (far >> 12) << 4,
+                        .regs = f->regs, .elr = *elr, .spsr = 0x3C5};
+    struct msa_error err = {{0}};
+    int rc = hv_guest_trap(f->g, &t, out, &err);
+    *elr = t.elr;
+    return rc;
+}
+
+#define HVC_XEN (0x16u << 26 | 1u << 25 | 0xEA1u)
+
+static uint64_t hypercall(struct fixture *f, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
+                          struct hv_guest_outcome *out)
+{
+    f->regs[16] = nr;
+    f->regs[0] = a0;
+    f->regs[1] = a1;
+    f->regs[2] = a2;
+    uint64_t elr = GUEST + 0x104;
+    ck_assert_int_eq(trap(f, HVC_XEN, 0, &elr, out), HV_TRAP_HANDLED);
+    ck_assert_uint_eq(elr, GUEST + 0x104);   /* HVC returns after itself */
+    return f->regs[0];
+}
+
+START_TEST(console_io_copies_through_map_domain_page)
+{
+    struct fixture f;
+    setup_model(&f, true);
+    struct hv_summary before, after;
+    hv_summary(f.hv, &before);
+    /* a message straddling a page boundary: two pages mapped */
+    const char msg[] = "hello, hypervisor";
+    ck_assert_int_eq(ram_write(f.ram, GUEST + 0xFF8, msg, sizeof msg - 1), 0);
+    struct hv_guest_outcome out;
+    ck_assert_uint_eq(hypercall(&f, 18, 0, sizeof msg - 1, GUEST + 0xFF8, &out), 0);
+    ck_assert_int_eq(out.action, HV_ACT_RESUME);
+    ck_assert_str_eq(console, msg);
+    hv_summary(f.hv, &after);
+    ck_assert_uint_eq(after.map_domain_page_ops - before.map_domain_page_ops, 2);
+    ck_assert_uint_eq(after.consistency_errors, 0);
+    /* a buffer outside the domain's memory */
+    ck_assert_int_eq((int64_t)hypercall(&f, 18, 0, 4, 0x70000000, &out), -14);
+    /* an unknown console_io command and an unknown hypercall */
+    ck_assert_int_eq((int64_t)hypercall(&f, 18, 7, 0, 0, &out), -38);
+    ck_assert_int_eq((int64_t)hypercall(&f, 12, 0, 0, 0, &out), -38);
+    struct hv_guest_counts c;
+    hv_guest_counts(f.g, 0, &c);
+    ck_assert_uint_eq(c.hypercalls, 4);
+    ck_assert_uint_eq(c.console_bytes, sizeof msg - 1);
+    teardown_model(&f);
+}
+END_TEST
+
+START_TEST(xen_version_and_sched_op)
+{
+    struct fixture f;
+    setup_model(&f, true);
+    struct hv_guest_outcome out;
+    ck_assert_uint_eq(hypercall(&f, 17, 0, 0, 0, &out), (4u << 16) | 22u);
+    ck_assert_uint_eq(hypercall(&f, 17, 1, GUEST + 0x2000, 0, &out), 0);
+    char extra[16];
+    ck_assert_int_eq(ram_read(f.ram, GUEST + 0x2000, extra, sizeof extra), 0);
+    ck_assert_str_eq(extra, "-msasim");
+    ck_assert_uint_eq(hypercall(&f, 29, 0, 0, 0, &out), 0);
+    ck_assert_int_eq(out.action, HV_ACT_YIELD);
+    ck_assert_uint_eq(hypercall(&f, 29, 1, 0, 0, &out), 0);
+    ck_assert_int_eq(out.action, HV_ACT_BLOCK);
+    uint32_t reason = 3;
+    ck_assert_int_eq(ram_write(f.ram, GUEST + 0x3000, &reason, 4), 0);
+    ck_assert_uint_eq(hypercall(&f, 29, 2, GUEST + 0x3000, 0, &out), 0);
+    ck_assert_int_eq(out.action, HV_ACT_SHUTDOWN);
+    ck_assert_uint_eq(out.reason, 3);
+    reason = 9;   /* not a SHUTDOWN_* value */
+    ck_assert_int_eq(ram_write(f.ram, GUEST + 0x3000, &reason, 4), 0);
+    ck_assert_int_eq((int64_t)hypercall(&f, 29, 2, GUEST + 0x3000, 0, &out), -22);
+    ck_assert_int_eq(out.action, HV_ACT_RESUME);
+    teardown_model(&f);
+}
+END_TEST
+
+/* A data abort from EL1 with a valid syndrome: SAS, SRT, WnR. */
+static uint32_t dabt(unsigned sas, unsigned srt, bool write)
+{
+    return 0x24u << 26 | 1u << 25 | 1u << 24 | sas << 22 | srt << 16 | (write ? 1u << 6 : 0) |
+           0x04u;
+}
+
+START_TEST(vpl011_is_emulated)
+{
+    struct fixture f;
+    setup_model(&f, true);
+    struct hv_guest_outcome out;
+    uint64_t elr = GUEST + 0x200;
+    f.regs[3] = 'Z';
+    ck_assert_int_eq(trap(&f, dabt(2, 3, true), HV_VPL011_BASE, &elr, &out), HV_TRAP_HANDLED);
+    ck_assert_int_eq(out.action, HV_ACT_RESUME);
+    ck_assert_uint_eq(elr, GUEST + 0x204);
+    ck_assert_str_eq(console, "Z");
+    /* FR: TX FIFO empty, RX FIFO empty */
+    ck_assert_int_eq(trap(&f, dabt(2, 5, false), HV_VPL011_BASE + 0x18, &elr, &out),
+                     HV_TRAP_HANDLED);
+    ck_assert_uint_eq(f.regs[5], 0x90);
+    /* a control register keeps what is written; PeriphID0 */
+    f.regs[7] = 0x301;
+    trap(&f, dabt(2, 7, true), HV_VPL011_BASE + 0x30, &elr, &out);
+    trap(&f, dabt(2, 8, false), HV_VPL011_BASE + 0x30, &elr, &out);
+    ck_assert_uint_eq(f.regs[8], 0x301);
+    trap(&f, dabt(2, 9, false), HV_VPL011_BASE + 0xFE0, &elr, &out);
+    ck_assert_uint_eq(f.regs[9], 0x11);
+    struct hv_guest_counts c;
+    hv_guest_counts(f.g, -1, &c);
+    ck_assert_uint_eq(c.mmio_emulated, 5);
+    /* an offset the device does not decode comes back as an abort */
+    trap(&f, dabt(2, 1, false), HV_VPL011_BASE + 0x800, &elr, &out);
+    ck_assert_int_eq(out.action, HV_ACT_INJECT_ABORT);
+    teardown_model(&f);
+}
+END_TEST
+
+START_TEST(other_aborts_are_injected)
+{
+    struct fixture f;
+    setup_model(&f, false);
+    struct hv_guest_outcome out;
+    uint64_t elr = GUEST + 0x300;
+    /* without vpl011 the window is nothing: injected, from EL1 with SPx */
+    ck_assert_int_eq(trap(&f, dabt(2, 1, true), HV_VPL011_BASE, &elr, &out), HV_TRAP_HANDLED);
+    ck_assert_int_eq(out.action, HV_ACT_INJECT_ABORT);
+    ck_assert_uint_eq(out.inject_esr >> 26, 0x25);       /* data abort, current EL */
+    ck_assert_uint_eq(out.inject_esr & 0x3F, 0x10);      /* synchronous external abort */
+    ck_assert_uint_eq(out.inject_esr & (1u << 6), 1u << 6);  /* WnR kept */
+    ck_assert_uint_eq(out.inject_far, HV_VPL011_BASE);
+    ck_assert_uint_eq(elr, GUEST + 0x300);               /* the faulting instruction */
+    /* an instruction abort */
+    trap(&f, 0x20u << 26 | 1u << 25 | 0x04u, 0x30000000, &elr, &out);
+    ck_assert_int_eq(out.action, HV_ACT_INJECT_ABORT);
+    ck_assert_uint_eq(out.inject_esr >> 26, 0x21);
+    struct hv_guest_counts c;
+    hv_guest_counts(f.g, 0, &c);
+    ck_assert_uint_eq(c.aborts_injected, 2);
+    teardown_model(&f);
+}
+END_TEST
+
+START_TEST(wfx_psci_and_unhandled)
+{
+    struct fixture f;
+    setup_model(&f, true);
+    struct hv_guest_outcome out;
+    uint64_t elr = GUEST + 0x400;
+    ck_assert_int_eq(trap(&f, 0x01u << 26 | 1u << 25, 0, &elr, &out), HV_TRAP_HANDLED);
+    ck_assert_int_eq(out.action, HV_ACT_BLOCK);
+    ck_assert_uint_eq(elr, GUEST + 0x404);
+    trap(&f, 0x01u << 26 | 1u << 25 | 1u, 0, &elr, &out);
+    ck_assert_int_eq(out.action, HV_ACT_YIELD);
+    /* PSCI on HVC #0: version, then SYSTEM_OFF */
+    f.regs[0] = 0x84000000u;
+    trap(&f, 0x16u << 26 | 1u << 25, 0, &elr, &out);
+    ck_assert_uint_eq(f.regs[0], 0x10001);
+    f.regs[0] = 0x84000008u;
+    trap(&f, 0x16u << 26 | 1u << 25, 0, &elr, &out);
+    ck_assert_int_eq(out.action, HV_ACT_SHUTDOWN);
+    ck_assert_uint_eq(out.reason, 0);
+    /* a BRK from the guest is not the hypervisor's */
+    struct hv_trap t = {.core = 0, .vcpu = 0, .esr = 0x3Cu << 26, .regs = f.regs, .elr = elr};
+    struct msa_error err = {{0}};
+    ck_assert_int_eq(hv_guest_trap(f.g, &t, &out, &err), HV_TRAP_UNHANDLED);
+    ck_assert_ptr_nonnull(strstr(err.msg, "EC 0x3c"));
+    ck_assert_ptr_nonnull(strstr(err.msg, "domU1"));
+    /* a vCPU the model does not have */
+    t.vcpu = 5;
+    ck_assert_int_lt(hv_guest_trap(f.g, &t, &out, &err), 0);
+    teardown_model(&f);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("hv_trap");
+    TCase *tc = tcase_create("traps");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, console_io_copies_through_map_domain_page);
+    tcase_add_test(tc, xen_version_and_sched_op);
+    tcase_add_test(tc, vpl011_is_emulated);
+    tcase_add_test(tc, other_aborts_are_injected);
+    tcase_add_test(tc, wfx_psci_and_unhandled);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}

@@ -1,0 +1,27 @@
+# Guests of `msasim run --hv`: build/workloads/guests/NAME.elf (for msasim)
+# and NAME.Image (the same bytes as a Linux arm64 Image, for real Xen),
+# from workloads/guests/NAME.c and the guests' runtime.  They run at EL1
+# and talk to the hypervisor only (hypercalls, the virtual PL011).
+GUEST_DIR      := $(BUILD)/workloads/guests
+GUEST_NAMES    := hello mmio
+GUEST_CFLAGS   := -O2 -g -ffreestanding -nostdlib -nostartfiles -fno-pic -fno-pie -no-pie \
+                  -mgeneral-regs-only -march=armv8-a -mstrict-align -Wall -Wextra -Werror \
+                  -fno-stack-protector -fno-builtin -Iworkloads
+GUEST_LIB_SRCS := workloads/guests/gcrt0.S workloads/guests/guest_lib.c
+GUEST_LDFLAGS  := -T workloads/guests/guest.ld -Wl,--build-id=none -Wl,-z,norelro \
+                  -Wl,--no-warn-rwx-segments -static
+AARCH64_OBJCOPY ?= $(patsubst %gcc,%objcopy,$(AARCH64_CC))
+
+WORKLOADS += $(patsubst %,$(GUEST_DIR)/%.elf,$(GUEST_NAMES)) \
+             $(patsubst %,$(GUEST_DIR)/%.Image,$(GUEST_NAMES))
+
+$(GUEST_DIR)/%.elf: workloads/guests/%.c $(GUEST_LIB_SRCS) workloads/guests/guest.h \
+                    workloads/guests/guest.ld
+	@mkdir -p $(dir $@)
+	$(AARCH64_CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) -o $@ $(GUEST_LIB_SRCS) $<
+
+$(GUEST_DIR)/%.Image: $(GUEST_DIR)/%.elf
+	$(AARCH64_OBJCOPY) -O binary $< $@
+
+.PHONY: guests
+guests: $(patsubst %,$(GUEST_DIR)/%.elf,$(GUEST_NAMES)) $(patsubst %,$(GUEST_DIR)/%.Image,$(GUEST_NAMES))

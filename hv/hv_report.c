@@ -259,12 +259,51 @@ static void format_cores(uint64_t mask, char *buf, size_t len)
     }
 }
 
+/* An MMU module maps through page tables: no slots and no PRBAR/PRLAR
+ * attributes to show, but page-table and TLB maintenance figures instead. */
+static void write_text_mmu(const struct hv *hv, const struct rows *rs, const struct hv_summary *s,
+                           FILE *out)
+{
+    fprintf(out, "%s on %s: %u core%s, EL2 stage-1 page tables\n\n", hv->mod->name, hv->info.source,
+            s->cores, s->cores == 1 ? "" : "s");
+    fprintf(out, "%-12s  %-12s  %-9s  %-13s  %-7s  %4s  %s\n", "base", "limit", "size", "owner",
+            "domain", "refs", "purpose");
+    for (size_t i = 0; i < rs->count; i++) {
+        const struct hv_region_info *r = &rs->items[i].r;
+        char size[24];
+        format_size(r->limit - r->base + 1, size, sizeof size);
+        fprintf(out, "0x%010" PRIx64 "  0x%010" PRIx64 "  %-9s  %-13s  %-7s  %4u  %s\n", r->base,
+                r->limit, size, hv_owner_name(r->owner), domain_name(hv, r->domid), r->refcount,
+                r->purpose ? r->purpose : "");
+    }
+    uint64_t tlbi = 0;
+    for (int k = 0; k < HV_TLBI_KINDS; k++)
+        tlbi += hv->tlbi_kind[k];
+    fprintf(out, "\nsummary\n");
+    fprintf(out, "  map operations      %" PRIu64 " (%" PRIu64 " cycles)\n", s->map_ops, s->map_cycles);
+    fprintf(out, "  map_domain_page     %" PRIu64 "\n", s->map_domain_page_ops);
+    fprintf(out, "  page-table pages    %" PRIu64 " (%" PRIu64 " descriptor writes)\n",
+            hv->pt_pages[0] + hv->pt_pages[1], hv->pt_writes);
+    fprintf(out, "  TLBI                %" PRIu64 "\n", tlbi);
+    if (hv->expo)
+        fprintf(out, "  exposure            %.0f byte-cycles\n", hv_expo_total(hv->expo));
+    fprintf(out, "  context switches    %" PRIu64 " (%.1f cycles each)\n", s->context_switches,
+            s->context_switch_cycles_mean);
+    fprintf(out, "  domains             %u (%u vCPUs)\n", s->domains, s->vcpus);
+    fprintf(out, "  failures            %" PRIu64 "\n", s->region_failures);
+}
+
 void hv_write_text(const struct hv *hv, FILE *out)
 {
     struct rows rs;
     gather(hv, &rs);
     struct hv_summary s;
     hv_summary(hv, &s);
+    if (hv->mod->profile == 'a') {
+        write_text_mmu(hv, &rs, &s, out);
+        free(rs.items);
+        return;
+    }
     fprintf(out, "%s on %s: %u core%s, %u EL2 MPU regions per core\n\n", hv->mod->name,
             hv->info.source, s.cores, s.cores == 1 ? "" : "s", s.regions_implemented);
     fprintf(out, "%4s  %-5s  %-12s  %-12s  %-8s  %-31s  %-13s  %-7s  %4s  %s\n", "slot", "cores",

@@ -1,11 +1,13 @@
 /* Xen's hypercalls on Arm, as a guest sees them: HVC #0xEA1, the number in
  * x16, arguments in x0-x4, the result in x0 (negative errno on failure).
  * Numbers and sub-commands follow xen/include/public (xen.h, sched.h,
- * version.h, memory.h); guest buffers are read and written through
- * hv_guest_copy, i.e. map_domain_page per page. */
+ * version.h, memory.h, grant_table.h); guest buffers are read and written
+ * through hv_guest_copy, i.e. map_domain_page per page.  memory_op and
+ * grant_table_op are in hv_memory_op.c and hv_hypercall_gnttab.c. */
 #include <string.h>
 
 #include "hv/hv_internal.h"
+#include "hv/hv_hypercall_ops.h"
 
 /* The Xen version the model answers with (XENVER_version). */
 #define HV_XEN_MAJOR 4
@@ -16,6 +18,7 @@ enum {
     HYPERVISOR_memory_op = 12,
     HYPERVISOR_xen_version = 17,
     HYPERVISOR_console_io = 18,
+    HYPERVISOR_grant_table_op = 20,
     HYPERVISOR_sched_op = 29,
 };
 enum { CONSOLEIO_write = 0, CONSOLEIO_read = 1 };
@@ -130,8 +133,10 @@ int hv_hypercall(struct hv_guests *g, unsigned core, int d, uint64_t *regs,
     case HYPERVISOR_console_io: return console_io(g, core, d, regs);
     case HYPERVISOR_sched_op: return sched_op(g, core, d, regs, out);
     case HYPERVISOR_xen_version: return xen_version(g, core, d, regs);
+    case HYPERVISOR_memory_op: return hv_memory_op(g, core, d, regs);
+    case HYPERVISOR_grant_table_op: return hv_grant_table_op(g, core, d, regs);
     default:
-        /* memory_op and the rest are not modelled. */
+        /* The rest are not modelled. */
         regs[0] = (uint64_t)-HV_ENOSYS;
         return 0;
     }

@@ -3,7 +3,7 @@
 # from workloads/guests/NAME.c and the guests' runtime.  They run at EL1
 # and talk to the hypervisor only (hypercalls, the virtual PL011).
 GUEST_DIR      := $(BUILD)/workloads/guests
-GUEST_NAMES    := hello mmio
+GUEST_NAMES    := hello mmio memops
 GUEST_CFLAGS   := -O2 -g -ffreestanding -nostdlib -nostartfiles -fno-pic -fno-pie -no-pie \
                   -mgeneral-regs-only -march=armv8-a -mstrict-align -Wall -Wextra -Werror \
                   -fno-stack-protector -fno-builtin -Iworkloads

@@ -4,7 +4,7 @@
 # status and the memory manager's figures.
 . tests/cli/lib.sh
 G=${BUILD:-build}/workloads/guests
-for g in hello mmio; do
+for g in hello mmio memops; do
     [ -f "$G/$g.elf" ] || { fail "$G/$g.elf was not built"; finish; }
 done
 
@@ -48,6 +48,28 @@ diff -u "$TMP/want" "$TMP/out" || fail "mmio: console output differs"
 expect_summary "$TMP/mmio.json" guest_aborts_injected 1
 mmio=$(summary guest_mmio_emulated "$TMP/mmio.json")
 [ "$mmio" -ge 70 ] || fail "mmio: $mmio emulated accesses, expected at least 70"
+
+# memops: XENMEM_populate_physmap and XENMEM_decrease_reservation of 2
+# extents, 8 times, on the domain's own static pages; an extent outside stops
+# the call (Xen returns the extents done), increase_reservation completes
+# nothing on a static domain, an unreadable reservation is -EFAULT.
+expect_status 0 "$MSASIM" run --hv xen-mpu --stats-json "$TMP/memops.json" "$G/memops.elf"
+cat >"$TMP/want" <<'OUT'
+populate_physmap extents: ok 0x0000000000000010
+decrease_reservation extents: ok 0x0000000000000010
+populate_physmap with an extent outside: ok 0x0000000000000001
+increase_reservation: ok 0x0000000000000000
+reservation outside the domain: ok 0xfffffffffffffff2
+OUT
+diff -u "$TMP/want" "$TMP/out" || fail "memops: console output differs"
+# 16 memory_op calls + 3 + 20 console writes + shutdown = 40 hypercalls.
+# map_domain_page: each memory_op maps the reservation and one page per
+# extent entry read, 3 per call, i.e. 6 per loop iteration (48); then 3 for
+# the extent outside, 1 for increase_reservation, 0 for the unreadable
+# reservation; the console writes and the shutdown argument map 22.
+expect_summary "$TMP/memops.json" guest_hypercalls 40
+expect_summary "$TMP/memops.json" guest_map_domain_page_ops 74
+expect_summary "$TMP/memops.json" consistency_errors 0
 
 # A bare-metal EL2 program run as a guest has no EL1 vectors: its first
 # abort is injected again and again; the run stops with exit 1, naming it.

@@ -1,6 +1,7 @@
 /* Traps from guests handled by the hypervisor model (hv_guest_trap): Xen's
- * hypercalls (console_io, sched_op, xen_version) with their results and the
- * guest memory they read and write through map_domain_page, the virtual
+ * hypercalls (console_io, sched_op, xen_version, memory_op, grant_table_op)
+ * with their results and the guest memory they read and write through
+ * map_domain_page, the virtual
  * PL011 emulated from data-abort syndromes, aborts injected back into the
  * guest, trapped WFI/WFE, PSCI, and a trap the model does not handle. */
 #include <check.h>
@@ -132,7 +133,7 @@ START_TEST(console_io_copies_through_map_domain_page)
     ck_assert_int_eq((int64_t)hypercall(&f, 18, 0, 4, 0x70000000, &out), -14);
     /* an unknown console_io command and an unknown hypercall */
     ck_assert_int_eq((int64_t)hypercall(&f, 18, 7, 0, 0, &out), -38);
-    ck_assert_int_eq((int64_t)hypercall(&f, 12, 0, 0, 0, &out), -38);
+    ck_assert_int_eq((int64_t)hypercall(&f, 99, 0, 0, 0, &out), -38);
     struct hv_guest_counts c;
     hv_guest_counts(f.g, 0, &c);
     ck_assert_uint_eq(c.hypercalls, 4);
@@ -164,6 +165,149 @@ START_TEST(xen_version_and_sched_op)
     ck_assert_int_eq(ram_write(f.ram, GUEST + 0x3000, &reason, 4), 0);
     ck_assert_int_eq((int64_t)hypercall(&f, 29, 2, GUEST + 0x3000, 0, &out), -22);
     ck_assert_int_eq(out.action, HV_ACT_RESUME);
+    teardown_model(&f);
+}
+END_TEST
+
+/* struct xen_memory_reservation as an arm64 guest lays it out at `gpa`. */
+static void put_reservation(struct fixture *f, uint64_t gpa, uint64_t list, uint64_t nr,
+                            uint32_t order, uint16_t domid)
+{
+    uint8_t b[32] = {0};
+    for (int i = 0; i < 8; i++) {
+        b[i] = (uint8_t)(list >> (8 * i));
+        b[8 + i] = (uint8_t)(nr >> (8 * i));
+    }
+    for (int i = 0; i < 4; i++)
+        b[16 + i] = (uint8_t)(order >> (8 * i));
+    b[24] = (uint8_t)domid;
+    b[25] = (uint8_t)(domid >> 8);
+    ck_assert_int_eq(ram_write(f->ram, gpa, b, sizeof b), 0);
+}
+
+static uint64_t mdp_ops(struct fixture *f)
+{
+    struct hv_summary s;
+    hv_summary(f->hv, &s);
+    return s.map_domain_page_ops;
+}
+
+START_TEST(memory_op_reservations)
+{
+    struct fixture f;
+    setup_model(&f, true);
+    struct hv_guest_outcome out;
+    const uint64_t res = GUEST + 0x4000, list = GUEST + 0x5000;
+    /* gfns of the direct-mapped domain (static memory 0x10000000+16M):
+     * two inside, then one past the end */
+    uint64_t gfns[3] = {0x10010, 0x10FFF, 0x11000};
+    ck_assert_int_eq(ram_write(f.ram, list, gfns, sizeof gfns), 0);
+
+    /* populate_physmap: 2 extents inside -> 2 done; 1 map for the
+     * reservation + 1 per extent entry */
+    put_reservation(&f, res, list, 2, 0, 0x7FF0);
+    uint64_t m0 = mdp_ops(&f);
+    ck_assert_uint_eq(hypercall(&f, 12, 6, res, 0, &out), 2);
+    ck_assert_uint_eq(mdp_ops(&f) - m0, 3);
+    /* the third extent lies outside: Xen returns the extents done so far */
+    put_reservation(&f, res, list, 3, 0, 0x7FF0);
+    ck_assert_uint_eq(hypercall(&f, 12, 6, res, 0, &out), 2);
+    /* a continuation (start extent 1 in the bits above the command) */
+    put_reservation(&f, res, list, 2, 0, 0x7FF0);
+    ck_assert_uint_eq(hypercall(&f, 12, 6 | 1u << 6, res, 0, &out), 2);
+    /* decrease_reservation of the two pages, by the domain's own id too */
+    put_reservation(&f, res, list, 2, 0, 1);
+    m0 = mdp_ops(&f);
+    ck_assert_uint_eq(hypercall(&f, 12, 1, res, 0, &out), 2);
+    ck_assert_uint_eq(mdp_ops(&f) - m0, 3);
+    /* order 4: 0x10010 is 16-page aligned and inside; 0x10FFF is not aligned */
+    put_reservation(&f, res, list, 2, 4, 0x7FF0);
+    ck_assert_uint_eq(hypercall(&f, 12, 6, res, 0, &out), 1);
+    /* an order above the domU limit completes nothing */
+    put_reservation(&f, res, list, 2, 10, 0x7FF0);
+    ck_assert_uint_eq(hypercall(&f, 12, 6, res, 0, &out), 0);
+    /* increase_reservation: a static domain has no pages beyond its banks */
+    put_reservation(&f, res, list, 2, 0, 0x7FF0);
+    ck_assert_uint_eq(hypercall(&f, 12, 0, res, 0, &out), 0);
+    /* an extent list outside the domain, or running past its end: nothing
+     * done, nothing read but the reservation */
+    put_reservation(&f, res, 0x70000000, 2, 0, 0x7FF0);
+    ck_assert_uint_eq(hypercall(&f, 12, 6, res, 0, &out), 0);
+    put_reservation(&f, res, GUEST + 0xFFFFF8, 2, 0, 0x7FF0);
+    m0 = mdp_ops(&f);
+    ck_assert_uint_eq(hypercall(&f, 12, 6, res, 0, &out), 0);
+    ck_assert_uint_eq(mdp_ops(&f) - m0, 1);
+    /* another domain: -EPERM; a reservation outside the domain: -EFAULT;
+     * an unmodelled command: -ENOSYS */
+    put_reservation(&f, res, list, 2, 0, 5);
+    ck_assert_int_eq((int64_t)hypercall(&f, 12, 6, res, 0, &out), -1);
+    ck_assert_int_eq((int64_t)hypercall(&f, 12, 6, 0x70000000, 0, &out), -14);
+    ck_assert_int_eq((int64_t)hypercall(&f, 12, 7, res, 0, &out), -38);
+    ck_assert_int_eq(out.action, HV_ACT_RESUME);
+    struct hv_summary s;
+    hv_summary(f.hv, &s);
+    ck_assert_uint_eq(s.consistency_errors, 0);
+    teardown_model(&f);
+}
+END_TEST
+
+START_TEST(grant_table_query_and_setup)
+{
+    struct fixture f;
+    setup_model(&f, true);
+    struct hv_guest_outcome out;
+    const uint64_t op = GUEST + 0x6000, list = GUEST + 0x7000;
+    /* query_size: struct gnttab_query_size {dom, nr_frames, max_nr_frames, status} */
+    uint8_t q[16];
+    memset(q, 0xAB, sizeof q);
+    q[0] = 0xF0, q[1] = 0x7F;   /* DOMID_SELF */
+    ck_assert_int_eq(ram_write(f.ram, op, q, sizeof q), 0);
+    ck_assert_uint_eq(hypercall(&f, 20, 6, op, 1, &out), 0);
+    ck_assert_int_eq(ram_read(f.ram, op, q, sizeof q), 0);
+    uint32_t nr, max;
+    int16_t status;
+    memcpy(&nr, q + 4, 4);
+    memcpy(&max, q + 8, 4);
+    memcpy(&status, q + 12, 2);
+    ck_assert_uint_eq(nr, 1);
+    ck_assert_uint_eq(max, 64);
+    ck_assert_int_eq(status, 0);
+    /* another domain: GNTST_permission_denied */
+    q[0] = 5, q[1] = 0;
+    ck_assert_int_eq(ram_write(f.ram, op, q, sizeof q), 0);
+    ck_assert_uint_eq(hypercall(&f, 20, 6, op, 1, &out), 0);
+    ck_assert_int_eq(ram_read(f.ram, op + 12, &status, 2), 0);
+    ck_assert_int_eq(status, -8);
+
+    /* setup_table for 2 frames: {dom, nr_frames, status, frame_list@16} */
+    uint8_t st[24] = {0xF0, 0x7F, 0, 0, 2, 0, 0, 0, 0x55, 0x55};
+    for (int i = 0; i < 8; i++)
+        st[16 + i] = (uint8_t)(list >> (8 * i));
+    ck_assert_int_eq(ram_write(f.ram, op, st, sizeof st), 0);
+    uint64_t frames[3] = {1, 2, 3};
+    ck_assert_int_eq(ram_write(f.ram, list, frames, sizeof frames), 0);
+    struct hv_summary s0, s1;
+    hv_summary(f.hv, &s0);
+    ck_assert_uint_eq(hypercall(&f, 20, 2, op, 1, &out), 0);
+    hv_summary(f.hv, &s1);
+    ck_assert_uint_eq(s1.map_domain_page_ops - s0.map_domain_page_ops, 4);   /* op, 2 frames, status */
+    ck_assert_int_eq(ram_read(f.ram, op + 8, &status, 2), 0);
+    ck_assert_int_eq(status, 0);
+    ck_assert_int_eq(ram_read(f.ram, list, frames, sizeof frames), 0);
+    ck_assert_uint_eq(frames[0], UINT64_MAX);   /* INVALID_GFN: not in the physmap yet */
+    ck_assert_uint_eq(frames[1], UINT64_MAX);
+    ck_assert_uint_eq(frames[2], 3);
+    /* more frames than the limit: GNTST_general_error */
+    st[4] = 65;
+    ck_assert_int_eq(ram_write(f.ram, op, st, sizeof st), 0);
+    ck_assert_uint_eq(hypercall(&f, 20, 2, op, 1, &out), 0);
+    ck_assert_int_eq(ram_read(f.ram, op + 8, &status, 2), 0);
+    ck_assert_int_eq(status, -1);
+    /* count other than 1: -EINVAL; an argument outside: -EFAULT; other
+     * commands: -ENOSYS */
+    ck_assert_int_eq((int64_t)hypercall(&f, 20, 6, op, 2, &out), -22);
+    ck_assert_int_eq((int64_t)hypercall(&f, 20, 6, 0x70000000, 1, &out), -14);
+    ck_assert_int_eq((int64_t)hypercall(&f, 20, 0, op, 1, &out), -38);
     teardown_model(&f);
 }
 END_TEST
@@ -271,6 +415,8 @@ int main(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, console_io_copies_through_map_domain_page);
     tcase_add_test(tc, xen_version_and_sched_op);
+    tcase_add_test(tc, memory_op_reservations);
+    tcase_add_test(tc, grant_table_query_and_setup);
     tcase_add_test(tc, vpl011_is_emulated);
     tcase_add_test(tc, other_aborts_are_injected);
     tcase_add_test(tc, wfx_psci_and_unhandled);

@@ -14,7 +14,20 @@
  *
  * The hypervisor's own code does not execute: exceptions taken to EL2 are
  * handed to hv_guest_trap from the core's exception hook and the core
- * returns to the guest as if the handler had executed ERET. */
+ * returns to the guest as if the handler had executed ERET.
+ *
+ * Several guests: `run --hv xen-mpu A.elf B.elf` makes domains domU1,
+ * domU2, ... (each ELF linked at its own 16 MiB; Images go to consecutive
+ * 16 MiB slots from GUEST_IMAGE_BASE).  The model places the vCPUs on the
+ * cores; with fewer cores than vCPUs (--cores 1, say) a core's vCPUs take
+ * turns, round robin in vCPU order: at a yield or a block (SCHEDOP_yield,
+ * SCHEDOP_block, trapped WFI/WFE), at a trap once the vCPU has run its
+ * time slice (--hv-opt slice=N instructions, default DEFAULT_SLICE), and
+ * when its domain shuts down.  A switch saves the vCPU's registers and
+ * EL1 state (struct vcpu_context), calls the model's context switch (the
+ * stage-2 regions of the domains, counted as context_switches) and
+ * restores the next vCPU.  The run ends when every core is off: exit 0
+ * when every domain powered off, 1 when one crashed. */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,10 +73,50 @@
  * injected exception enters the guest's vector. */
 #define SPSR_EL1H_MASKED 0x3C5ull
 
+/* The EL1 state of a vCPU that is not on its core: what the guests can
+ * change and the next vCPU on the same core would overwrite. */
+static const uint32_t vcpu_sysregs[] = {
+    CPU_SYSREG_ENC(3, 0, 4, 1, 0),   /* SP_EL0 */
+    CPU_SYSREG_ENC(3, 4, 4, 1, 0),   /* SP_EL1 */
+    ENC_ELR_EL1, ENC_SPSR_EL1, ENC_ESR_EL1, ENC_FAR_EL1, ENC_VBAR_EL1, ENC_SCTLR_EL1,
+    CPU_SYSREG_ENC(3, 0, 1, 0, 2),   /* CPACR_EL1 */
+    CPU_SYSREG_ENC(3, 0, 2, 0, 0),   /* TTBR0_EL1 */
+    CPU_SYSREG_ENC(3, 0, 2, 0, 1),   /* TTBR1_EL1 */
+    CPU_SYSREG_ENC(3, 0, 2, 0, 2),   /* TCR_EL1 */
+    CPU_SYSREG_ENC(3, 0, 10, 2, 0),  /* MAIR_EL1 */
+    CPU_SYSREG_ENC(3, 0, 7, 4, 0),   /* PAR_EL1 */
+    CPU_SYSREG_ENC(3, 0, 13, 0, 1),  /* CONTEXTIDR_EL1 */
+    CPU_SYSREG_ENC(3, 0, 13, 0, 4),  /* TPIDR_EL1 */
+    CPU_SYSREG_ENC(3, 3, 13, 0, 2),  /* TPIDR_EL0 */
+    CPU_SYSREG_ENC(3, 3, 13, 0, 3),  /* TPIDRRO_EL0 */
+    CPU_SYSREG_ENC(3, 0, 14, 1, 0),  /* CNTKCTL_EL1 */
+};
+#define VCPU_NSYSREGS (sizeof vcpu_sysregs / sizeof vcpu_sysregs[0])
+
+/* A vCPU off its core: general registers, where it resumes (PC and
+ * PSTATE, as ELR_EL2/SPSR_EL2 of the trap that took it off) and its EL1
+ * system registers. */
+struct vcpu_context {
+    uint64_t x[31];
+    uint64_t pc, pstate;
+    uint64_t sysreg[VCPU_NSYSREGS];
+};
+
+/* Instructions a vCPU runs before another vCPU of its core gets the core
+ * (--hv-opt slice=N).  The slice is checked when the vCPU traps to the
+ * hypervisor (hypercall, MMIO, WFI/WFE, abort): the machine has no timer
+ * interrupt wired to EL2, so a vCPU that never traps is never preempted. */
+#define DEFAULT_SLICE 100000u
+
 struct machine_hv {
     struct hv *hv;
     struct hv_guests *guests;
     int core_vcpu[MACHINE_MAX_CORES];     /* the vCPU each core runs, -1 none */
+    uint64_t slice;
+    uint64_t slice_start[MACHINE_MAX_CORES]; /* core icount when its vCPU got it */
+    unsigned nvcpus;
+    struct vcpu_context *ctx;             /* [nvcpus] */
+    bool *vcpu_off;                       /* [nvcpus]: its domain shut down */
     unsigned ndomains, nshut;
     bool shut[HV_MAX_DOMAINS];
     unsigned reason[HV_MAX_DOMAINS];
@@ -196,6 +249,76 @@ static void inject_abort(struct cpu *c, const struct hv_trap *t, const struct hv
     cpu_sysreg_set(c, ENC_ELR_EL2, (sr(c, ENC_VBAR_EL1) & ~0x7FFull) + off);
 }
 
+static void load_el2_state(struct machine_hv *h, struct cpu *c, unsigned core);
+
+/* ---- round-robin scheduling of the vCPUs of a core ------------------- */
+
+static void save_context(struct cpu *c, struct vcpu_context *v)
+{
+    for (unsigned i = 0; i < 31; i++)
+        v->x[i] = cpu_get_x(c, i);
+    v->pc = sr(c, ENC_ELR_EL2);
+    v->pstate = sr(c, ENC_SPSR_EL2);
+    for (size_t i = 0; i < VCPU_NSYSREGS; i++)
+        v->sysreg[i] = sr(c, vcpu_sysregs[i]);
+}
+
+static void restore_context(struct cpu *c, const struct vcpu_context *v)
+{
+    for (unsigned i = 0; i < 31; i++)
+        cpu_set_x(c, i, v->x[i]);
+    for (size_t i = 0; i < VCPU_NSYSREGS; i++)
+        (void)cpu_sysreg_set(c, vcpu_sysregs[i], v->sysreg[i]);
+    cpu_sysreg_set(c, ENC_ELR_EL2, v->pc);
+    cpu_sysreg_set(c, ENC_SPSR_EL2, v->pstate);
+}
+
+/* The next vCPU of core `core` after `cur` in index order, wrapping
+ * round, that has not shut down; -1 when there is none but `cur`. */
+static int next_vcpu(const struct machine_hv *h, unsigned core, int cur)
+{
+    for (unsigned k = 1; k <= h->nvcpus; k++) {
+        unsigned v = ((unsigned)cur + k) % h->nvcpus;
+        if ((int)v != cur && !h->vcpu_off[v] && hv_vcpu_core(h->hv, v) == core)
+            return (int)v;
+    }
+    return -1;
+}
+
+static void fail(struct machine_hv *h, const char *msg)
+{
+    if (!h->failed)
+        snprintf(h->message, sizeof h->message, "%s", msg);
+    h->failed = true;
+}
+
+/* Takes the core's vCPU off (its state saved when `save`, the core being
+ * at EL2 with ELR_EL2/SPSR_EL2 where the vCPU resumes) and puts the next
+ * one of the core on, through the model's context switch (the stage-2
+ * regions of the domains).  Returns false when there is no other vCPU. */
+static bool switch_vcpu(struct machine *m, struct cpu *c, bool save)
+{
+    struct machine_hv *h = m->hv;
+    int cur = h->core_vcpu[c->id];
+    int next = next_vcpu(h, c->id, cur);
+    if (next < 0)
+        return false;
+    if (save)
+        save_context(c, &h->ctx[cur]);
+    struct msa_error err = {{0}};
+    if (hv_context_switch(h->hv, c->id, next, &err) > 0) {
+        fail(h, err.msg);
+        park_core(c);
+        return false;
+    }
+    cpu_tlb_flush(c);
+    load_el2_state(h, c, c->id);
+    restore_context(c, &h->ctx[next]);
+    h->core_vcpu[c->id] = next;
+    h->slice_start[c->id] = c->icount;
+    return true;
+}
+
 static void on_exception(void *ctx, struct cpu *c, unsigned target_el, uint32_t esr)
 {
     struct machine *m = ctx;
@@ -236,8 +359,13 @@ static void on_exception(void *ctx, struct cpu *c, unsigned target_el, uint32_t 
             h->reason[d] = out.reason;
             h->nshut++;
         }
-        h->core_vcpu[c->id] = -1;
-        park_core(c);
+        h->vcpu_off[t.vcpu] = true;
+        if (switch_vcpu(m, c, false))
+            cpu_eret(c);
+        else {
+            h->core_vcpu[c->id] = -1;
+            park_core(c);
+        }
         return;
     case HV_ACT_INJECT_ABORT: {
         struct inject_watch *lp = &h->inject_loop[c->id];
@@ -263,10 +391,14 @@ static void on_exception(void *ctx, struct cpu *c, unsigned target_el, uint32_t 
         break;
     }
     default:
-        /* Yield and block: one vCPU per core and no event sources, so the
-         * vCPU runs on at once (as with an event pending). */
+        /* Yield and block give the core to the next vCPU; alone on its
+         * core (and with no event sources) the vCPU runs on at once, as
+         * with an event pending. */
         cpu_sysreg_set(c, ENC_ELR_EL2, t.elr);
     }
+    if (out.action == HV_ACT_YIELD || out.action == HV_ACT_BLOCK ||
+        c->icount - h->slice_start[c->id] >= h->slice)
+        (void)switch_vcpu(m, c, true);
     cpu_eret(c);
 }
 
@@ -347,16 +479,50 @@ int machine_hv_attach(struct machine *m, const struct machine_hv_config *hc, str
     }
     h->ndomains = hc->nguests;
 
+    /* With fewer cores than the device tree lists (--cores), the model
+     * sees the cores that exist: the others' cpu nodes are dropped, and
+     * the vCPUs share the cores that are left. */
+    if (m->ncores && m->plat->cpus.count > m->ncores) {
+        for (size_t i = m->ncores; i < m->plat->cpus.count; i++) {
+            free(m->plat->cpus.items[i].compatible);
+            free(m->plat->cpus.items[i].enable_method);
+        }
+        m->plat->cpus.count = m->ncores;
+    }
+    /* slice=N is the machine's (the scheduler runs here); the rest go to
+     * the model. */
+    h->slice = DEFAULT_SLICE;
+    const char **opts = calloc(hc->noptions + 1, sizeof *opts);
+    unsigned nopts = 0;
+    if (!opts)
+        return msa_error_set(err, "out of memory");
+    for (unsigned i = 0; i < hc->noptions; i++) {
+        if (strncmp(hc->options[i], "slice=", 6) != 0) {
+            opts[nopts++] = hc->options[i];
+            continue;
+        }
+        char *end;
+        const char *val = hc->options[i] + 6;
+        unsigned long long n = strtoull(val, &end, 0);
+        if (*val < '0' || *val > '9' || *end || n == 0) {
+            free(opts);
+            return msa_error_set(err, "--hv-opt %s: expected slice=N, N a positive number of "
+                                 "instructions", hc->options[i]);
+        }
+        h->slice = n;
+    }
     struct hv_config cfg;
     hv_config_default(&cfg);
     cfg.module = hc->module;
-    cfg.options = hc->options;
-    cfg.noptions = hc->noptions;
+    cfg.options = opts;
+    cfg.noptions = nopts;
     cfg.mpus = m->mpus;
     cfg.nmpus = m->ncores;
     cfg.ram = m->ram;
     cfg.check = hc->check_every_op ? HV_CHECK_EVERY : HV_CHECK_END;
-    if (hv_create(&cfg, m->plat, stats, &h->hv, err) != HV_RUN_OK)
+    int created = hv_create(&cfg, m->plat, stats, &h->hv, err);
+    free(opts);
+    if (created != HV_RUN_OK)
         return -1;
     if (boot_model(h, err) < 0)
         return -1;
@@ -375,19 +541,31 @@ int machine_hv_attach(struct machine *m, const struct machine_hv_config *hc, str
         hooks.ctx = m;
         cpu_set_hooks(m->cores[i], &hooks);
     }
-    /* Every core with a vCPU enters its first one at EL1. */
+    h->nvcpus = hv_nvcpus(h->hv);
+    h->ctx = calloc(h->nvcpus ? h->nvcpus : 1, sizeof *h->ctx);
+    h->vcpu_off = calloc(h->nvcpus ? h->nvcpus : 1, sizeof *h->vcpu_off);
+    if (!h->ctx || !h->vcpu_off)
+        return msa_error_set(err, "out of memory");
+    /* Every core with a vCPU enters its first one at EL1; the others of
+     * the core start from the same reset state at their entry points. */
     for (unsigned d = 0; d < h->ndomains; d++) {
         int v = hv_vcpu_index(h->hv, (int)d, 0);
         if (v < 0)
             continue;
         unsigned core = hv_vcpu_core(h->hv, (unsigned)v);
-        if (core >= m->ncores || h->core_vcpu[core] >= 0)
-            continue;   /* a second vCPU on a core waits: no scheduler yet */
+        if (core >= m->ncores)
+            continue;
         struct cpu *c = m->cores[core];
+        if (h->core_vcpu[core] >= 0) {
+            h->ctx[v] = h->ctx[h->core_vcpu[core]];
+            h->ctx[v].pc = entries[d];
+            continue;
+        }
         cpu_reset(c, entries[d]);
         load_el2_state(h, c, core);
         cpu_sysreg_set(c, ENC_SPSR_EL2, SPSR_EL1H_MASKED);
         cpu_sysreg_set(c, ENC_ELR_EL2, entries[d]);
+        save_context(c, &h->ctx[v]);
         cpu_eret(c);
         cpu_tlb_flush(c);
         h->core_vcpu[core] = v;
@@ -432,6 +610,8 @@ void machine_hv_free(struct machine *m)
         return;
     hv_guests_free(m->hv->guests);
     hv_destroy(m->hv->hv);
+    free(m->hv->ctx);
+    free(m->hv->vcpu_off);
     free(m->hv);
     m->hv = NULL;
 }

@@ -4,7 +4,7 @@
 # status and the memory manager's figures.
 . tests/cli/lib.sh
 G=${BUILD:-build}/workloads/guests
-for g in hello mmio memops; do
+for g in hello mmio memops sched hello2 sched2 sched3; do
     [ -f "$G/$g.elf" ] || { fail "$G/$g.elf was not built"; finish; }
 done
 
@@ -76,7 +76,69 @@ expect_summary "$TMP/memops.json" consistency_errors 0
 expect_status 1 timeout 60 "$MSASIM" run --hv xen-mpu "${BUILD:-build}/workloads/hello.elf"
 expect_stderr_has "loop of injected aborts"
 
+counter() {  # counter KEY FILE
+    python3 -c "import json,sys; print(int(json.load(open(sys.argv[2]))['counters'][sys.argv[1]]))" "$1" "$2"
+}
+
+# Several guests on one core, scheduled round robin: each sched guest (at
+# 0x60000000, 0x61000000, 0x62000000) prints a line per round and yields or
+# waits (WFI) between rounds; every yield and block gives the core to the
+# next domain.  Lines of different guests interleave, deterministically.
+sched_lines() {  # sched_lines BASE...: the lines each guest prints
+    for b in "$@"; do
+        echo "sched $b: start, rounds 8"
+        for r in 0 1 2 3 4 5 6 7; do echo "sched $b: round $r"; done
+        echo "sched $b: done, state kept, yields 24"
+    done
+}
+for n in 2 3; do
+    set -- "$G/sched.elf" "$G/sched2.elf" "$G/sched3.elf"
+    guests=("${@:1:$n}")
+    bases=(0x60000000 0x61000000 0x62000000)
+    expect_status 0 "$MSASIM" run --hv xen-mpu --cores 1 --mpu-regions 16 \
+        --stats-json "$TMP/sched$n.json" "${guests[@]}"
+    sched_lines "${bases[@]:0:$n}" | sort >"$TMP/want"
+    sort "$TMP/out" | diff -u "$TMP/want" - || fail "sched x$n: the guests' lines differ"
+    cp "$TMP/out" "$TMP/sched$n.out"
+    expect_status 0 "$MSASIM" run --hv xen-mpu --cores 1 --mpu-regions 16 "${guests[@]}"
+    cmp -s "$TMP/out" "$TMP/sched$n.out" || fail "sched x$n: two runs printed differently"
+    # Rounds interleave: the second guest starts before the first is done.
+    [ "$(sed -n 2p "$TMP/sched$n.out")" = "sched 0x61000000: start, rounds 8" ] ||
+        fail "sched x$n: the second guest did not run while the first yielded"
+    yields=$(counter hv.guest.yields "$TMP/sched$n.json")
+    blocks=$(counter hv.guest.blocks "$TMP/sched$n.json")
+    [ "$yields" -eq $((16 * n)) ] || fail "sched x$n: $yields yields, expected $((16 * n))"
+    [ "$blocks" -eq $((8 * n)) ] || fail "sched x$n: $blocks blocks (WFI), expected $((8 * n))"
+    switches=$(summary context_switches "$TMP/sched$n.json")
+    [ "$switches" -gt $((yields + blocks)) ] ||
+        fail "sched x$n: $switches context switches, expected more than $((yields + blocks))"
+    # Only the running domain's region is in the MPU at run time.
+    expect_summary "$TMP/sched$n.json" regions_peak 11
+    expect_summary "$TMP/sched$n.json" regions_runtime_peak 9
+    expect_summary "$TMP/sched$n.json" consistency_errors 0
+done
+
+# The time slice: with slice=1 every trap hands the core on, so two hello
+# guests switch at each hypercall instead of at their one yield.
+expect_status 0 "$MSASIM" run --hv xen-mpu --cores 1 --stats-json "$TMP/slice1.json" \
+    --hv-opt slice=1 "$G/hello.elf" "$G/hello2.elf"
+expect_status 0 "$MSASIM" run --hv xen-mpu --cores 1 --stats-json "$TMP/slicedef.json" \
+    "$G/hello.elf" "$G/hello2.elf"
+[ "$(grep -c 'yield ok' "$TMP/out")" -eq 2 ] || fail "two hellos: expected two 'yield ok' lines"
+s1=$(summary context_switches "$TMP/slice1.json")
+sd=$(summary context_switches "$TMP/slicedef.json")
+[ "$s1" -gt $((sd + 10)) ] || fail "slice=1: $s1 context switches, default slice $sd"
+
+# Guests on cores of their own (the default 4 cores of fvp-r) need no
+# switches at run time; one guest's poweroff does not end the other.
+expect_status 0 "$MSASIM" run --hv xen-mpu "$G/hello.elf" "$G/sched2.elf"
+expect_stdout_has "sched 0x61000000: done, state kept, yields 24"
+expect_stdout_has "yield ok, unknown hypercall -ENOSYS"
+
 # Bad input: one line each, exit status 2.
+expect_status 2 "$MSASIM" run --hv xen-mpu --hv-opt slice=0 "$G/hello.elf"
+expect_stderr_has "slice=0"
+expect_one_line_stderr
 expect_status 2 "$MSASIM" run --hv xen-mpu --platform virt "$G/hello.elf"
 expect_stderr_has "profile r"
 expect_one_line_stderr

@@ -3,7 +3,9 @@
  * with their results and the guest memory they read and write through
  * map_domain_page, the virtual
  * PL011 emulated from data-abort syndromes, aborts injected back into the
- * guest, trapped WFI/WFE, PSCI, and a trap the model does not handle. */
+ * guest, trapped WFI/WFE, PSCI, and a trap the model does not handle.
+ * Then whole guests on the machine (sim/machine_hv.c): two domains whose
+ * vCPUs share one core, switched round robin at each yield. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +13,9 @@
 #include <unistd.h>
 
 #include "hv/hv.h"
+#include "sim/machine.h"
 #include "sim/platform.h"
+#include "sim/stats.h"
 #include "sim/ram.h"
 
 #define GUEST 0x10000000ull
@@ -408,6 +412,110 @@ START_TEST(wfx_psci_and_unhandled)
 }
 END_TEST
 
+/* A guest as an arm64 Image: yields YIELDS times counting in x19, with its
+ * own load address in x20 and TPIDR_EL1, then shuts down with poweroff if
+ * both survived every switch and crash if not:
+ *      mov x19, #0; adr x20, .; msr tpidr_el1, x20
+ *   1: mov x16, #29; mov x0, #0; hvc #0xEA1       (SCHEDOP_yield)
+ *      add x19, x19, #1; cmp x19, #YIELDS; b.ne 1b
+ *      mrs x21, tpidr_el1; mov x1, #3; cmp x21, x20; b.ne 2f; mov x1, #0
+ *   2: adr x2, 3f; str w1, [x2]; mov x1, x2; mov x0, #2; mov x16, #29
+ *      hvc #0xEA1; b .                            (SCHEDOP_shutdown)
+ *   3: .word 0                                    (struct sched_shutdown) */
+#define YIELDS 5
+static const uint32_t yield_guest[] = {
+    0xd2800013, 0x10000014, 0xd518d094, 0xd28003b0, 0xd2800000, 0xd401d422, 0x91000673,
+    0xf100167f, 0x54ffff61, 0xd538d095, 0xd2800061, 0xeb1402bf, 0x54000041, 0xd2800001,
+    0x100000e2, 0xb9000041, 0xaa0203e1, 0xd2800040, 0xd28003b0, 0xd401d422, 0x14000000,
+    0x00000000,
+};
+
+static void write_image(char *path, size_t len)
+{
+    const char *dir = getenv("TMPDIR");
+    snprintf(path, len, "%s/msasim-hvsched-XXXXXX.img", dir && *dir ? dir : P_tmpdir);
+    int fd = mkstemps(path, 4);
+    ck_assert_int_ge(fd, 0);
+    uint8_t img[64 + sizeof yield_guest] = {0};
+    uint32_t b_code = 0x14000010;   /* code0: b . + 64, past the header */
+    memcpy(img, &b_code, 4);
+    uint64_t size = sizeof img;
+    memcpy(img + 16, &size, 8);     /* image_size; text_offset 0 */
+    memcpy(img + 56, "ARM\x64", 4);
+    memcpy(img + 64, yield_guest, sizeof yield_guest);
+    ck_assert_int_eq(write(fd, img, sizeof img), (int)sizeof img);
+    close(fd);
+}
+
+static int run_two_guests(const char *slice, struct stats *s, uint64_t *switches)
+{
+    char a[512], b[512];
+    write_image(a, sizeof a);
+    write_image(b, sizeof b);
+    struct machine_config cfg;
+    machine_config_default(&cfg);
+    cfg.platform = "fvp-r";
+    cfg.cores = 1;
+    cfg.mpu_regions = 16;
+    struct machine *m;
+    struct msa_error err = {{0}};
+    ck_assert_msg(machine_create(&cfg, &m, &err) == 0, "%s", err.msg);
+    const char *guests[] = {a, b};
+    const char *opts[] = {slice};
+    struct machine_hv_config hc = {.module = "xen-mpu", .options = opts, .noptions = slice ? 1 : 0,
+                                   .guests = guests, .nguests = 2};
+    ck_assert_msg(machine_hv_attach(m, &hc, s, &err) == 0, "%s", err.msg);
+    struct machine_result r = machine_run(m, 10000000, NULL, NULL);
+    char msg[MSA_ERROR_MAX] = "";
+    int status = machine_hv_exit_status(m, &r, msg, sizeof msg);
+    machine_hv_export(m);
+    double v = 0;
+    ck_assert(stats_summary_get(s, "context_switches", &v));
+    *switches = (uint64_t)v;
+    machine_destroy(m);
+    unlink(a);
+    unlink(b);
+    return status;
+}
+
+START_TEST(vcpus_share_a_core_round_robin)
+{
+    struct stats *s = stats_new();
+    uint64_t switches = 0;
+    /* Both guests power off: their counts and TPIDR_EL1 were kept. */
+    ck_assert_int_eq(run_two_guests(NULL, s, &switches), 0);
+    const uint64_t *yields = stats_find_counter(s, "hv.guest.yields");
+    ck_assert_ptr_nonnull(yields);
+    ck_assert_uint_eq(*yields, 2 * YIELDS);
+    /* Boot: 2 switches in and 1 back to the first; then one per yield
+     * while both run, and one when the first powers off. */
+    ck_assert_uint_gt(switches, *yields);
+    ck_assert_uint_eq(switches, 3 + 2 * YIELDS + 1);
+    stats_free(s);
+}
+END_TEST
+
+START_TEST(bad_slice_is_rejected)
+{
+    struct machine_config cfg;
+    machine_config_default(&cfg);
+    cfg.platform = "fvp-r";
+    struct machine *m;
+    struct msa_error err = {{0}};
+    ck_assert_msg(machine_create(&cfg, &m, &err) == 0, "%s", err.msg);
+    char a[512];
+    write_image(a, sizeof a);
+    const char *guests[] = {a};
+    const char *opts[] = {"slice=-3"};
+    struct machine_hv_config hc = {.module = "xen-mpu", .options = opts, .noptions = 1,
+                                   .guests = guests, .nguests = 1};
+    ck_assert_int_lt(machine_hv_attach(m, &hc, NULL, &err), 0);
+    ck_assert_ptr_nonnull(strstr(err.msg, "slice=-3"));
+    machine_destroy(m);
+    unlink(a);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("hv_trap");
@@ -420,6 +528,8 @@ int main(void)
     tcase_add_test(tc, vpl011_is_emulated);
     tcase_add_test(tc, other_aborts_are_injected);
     tcase_add_test(tc, wfx_psci_and_unhandled);
+    tcase_add_test(tc, vcpus_share_a_core_round_robin);
+    tcase_add_test(tc, bad_slice_is_rejected);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -41,13 +41,16 @@ LIB_SRCS  := $(filter-out sim/main.c,$(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c
 LIB_ASM   := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.S))
 GEN_SRCS  :=
 
+LIB       := $(BUILD)/libmsasim.a
+BUILTIN_DTS := $(wildcard sim/platforms/*.dts)
+BUILTIN_DTB := $(patsubst sim/platforms/%.dts,$(GEN)/platform-%.dtb,$(BUILTIN_DTS))
+
 # Folder-local rules (generated decode tables, workloads, ...).
 include $(sort $(wildcard */*.mk))
 
 LIB_OBJS  := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) \
              $(patsubst %.S,$(BUILD)/obj/%.o,$(LIB_ASM)) \
              $(patsubst $(GEN)/%.c,$(BUILD)/obj/gen/%.o,$(GEN_SRCS))
-LIB       := $(BUILD)/libmsasim.a
 BIN       := $(BUILD)/msasim
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -71,8 +74,6 @@ $(BUILD)/obj/gen/%.o: $(GEN)/%.c
 
 # Built-in platforms: DTS in sim/platforms, compiled by dtc and embedded
 # with .incbin, so the binary needs no file to start.
-BUILTIN_DTS := $(wildcard sim/platforms/*.dts)
-BUILTIN_DTB := $(patsubst sim/platforms/%.dts,$(GEN)/platform-%.dtb,$(BUILTIN_DTS))
 $(GEN)/platform-%.dtb: sim/platforms/%.dts
 	@mkdir -p $(dir $@)
 	$(DTC) -q -I dts -O dtb -o $@ $<

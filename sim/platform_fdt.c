@@ -506,6 +506,11 @@ static int check_blob(const void *fdt, size_t size, const char *src, struct msa_
     int rc = fdt_check_header(fdt);
     if (rc != 0)
         return msa_error_set(err, "%s: corrupt device tree header (%s)", src, fdt_strerror(rc));
+    /* libfdt's fdt_check_full dereferences NULL on pre-16 layouts (no
+     * usable string-size field); dtc has written version 17 since 2007. */
+    if (fdt_version(fdt) < 16)
+        return msa_error_set(err, "%s: device tree version %" PRIu32 ", expected 16 or later",
+                             src, (uint32_t)fdt_version(fdt));
     rc = fdt_check_full(fdt, size);
     if (rc != 0)
         return msa_error_set(err, "%s: corrupt device tree structure (%s)", src, fdt_strerror(rc));

@@ -175,6 +175,11 @@ int cmd_run(int argc, char **argv)
         run_usage(stdout);
         return MSA_EXIT_OK;
     }
+    if (o.user && (o.timing || strcmp(o.hv, "none") != 0)) {
+        cli_error(o.timing ? "run: --user runs without the cycle model: --timing on is not accepted with it"
+                           : "run: --user runs a Linux program on its own: --hv is not accepted with it");
+        return MSA_EXIT_USAGE;
+    }
     if (o.user && res.npositional > 0)
         return user_mode_main(res.npositional, res.positional, o.max_insns, o.stats_json);
     if (strcmp(o.hv, "none") != 0)

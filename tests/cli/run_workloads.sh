@@ -32,6 +32,9 @@ expect_status 2 "$MSASIM" run --platform virt "$TMP/x86.elf"
 expect_stderr_has "expected AArch64"
 expect_status 2 "$MSASIM" run --platform virt --cores 0 "$W/hello.elf"
 expect_stderr_has "--cores: '0' is not accepted"
+expect_status 2 "$MSASIM" run --user --timing on "$W/hello.elf"
+expect_stderr_has "--timing on is not accepted"
+expect_one_line_stderr
 expect_status 2 timeout 60 "$MSASIM" run --hv no-such-module "$W/hello.elf"
 expect_stderr_has "no-such-module"
 

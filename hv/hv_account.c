@@ -8,12 +8,6 @@
 #include "hv/hv_internal.h"
 #include "sim/stats.h"
 
-struct hv_cost_acc *hv_acc_current(struct hv *hv)
-{
-    /* stack[0] is the root frame: work done outside any operation. */
-    return &hv->stack[hv->depth ? hv->depth - 1 : 0].acc;
-}
-
 void hv_acc_op_begin(struct hv *hv, enum hv_op op)
 {
     if (hv->depth == 0)
@@ -134,31 +128,34 @@ static uint16_t slot_code(const struct hv *hv, const struct mpu *m, unsigned s)
     return (uint16_t)(owner + 16 * dom);
 }
 
-/* One series per slot ever used, appended only when the slot changes hands. */
-static void sample_slots(struct hv *hv, struct hv_pressure *p, const struct mpu *m, unsigned core)
+/* A slot changed hands: its timeline series (registered when the slot is
+ * first used) and the per-domain count of guest stage-2 regions. */
+static void slot_changed(struct hv *hv, struct hv_pressure *p, unsigned core, unsigned s,
+                         uint16_t code)
 {
-    for (unsigned s = 0; s < m->nregions && s < MPU_MAX_REGIONS; s++) {
-        uint16_t code = slot_code(hv, m, s);
-        if (code == p->slot_code[s])
-            continue;
-        p->slot_code[s] = code;
-        if (!p->slot_series[s] && hv->stats) {
-            char name[64];
-            snprintf(name, sizeof name, "hv.core%u.slot.%u.owner", core, s);
-            p->slot_series[s] = stats_series(hv->stats, name,
-                                             "slot holder over cycles: 0 free, owner + 16 x domain");
-            if (p->slot_series[s] && hv->now > p->start)
-                stats_series_append(p->slot_series[s], p->start, 0);
-        }
-        if (p->slot_series[s])
-            stats_series_append(p->slot_series[s], hv->now, code);
+    uint16_t old = p->slot_code[s];
+    unsigned old_dom = old >> 4, new_dom = code >> 4;
+    if ((old & 15) == MPU_OWNER_GUEST_STAGE2 && old_dom)
+        p->dom_cur[old_dom - 1]--;
+    if ((code & 15) == MPU_OWNER_GUEST_STAGE2 && new_dom)
+        p->dom_cur[new_dom - 1]++;
+    p->slot_code[s] = code;
+    if (!p->slot_series[s] && hv->stats) {
+        char name[64];
+        snprintf(name, sizeof name, "hv.core%u.slot.%u.owner", core, s);
+        p->slot_series[s] = stats_series(hv->stats, name,
+                                         "slot holder over cycles: 0 free, owner + 16 x domain");
+        if (p->slot_series[s] && hv->now > p->start)
+            stats_series_append(p->slot_series[s], p->start, 0);
     }
+    if (p->slot_series[s])
+        stats_series_append(p->slot_series[s], hv->now, code);
 }
 
 void hv_pressure_sample(struct hv *hv, unsigned core)
 {
     struct hv_pressure *p = &hv->press[core];
-    const struct mpu *m = &hv->mpus[core].el2;
+    struct mpu *m = &hv->mpus[core].el2;
     unsigned n = mpu_enabled_count(m);
     advance(hv, p);
     if (n > p->peak)
@@ -169,21 +166,31 @@ void hv_pressure_sample(struct hv *hv, unsigned core)
         stats_series_append(p->series, hv->now, n);
     p->cur = n;
 
-    /* Guest stage-2 regions per domain, from the owner tags. */
-    unsigned per[HV_MAX_DOMAINS] = {0};
-    for (unsigned s = 0; s < m->nregions; s++) {
-        if (!(m->effective[s].prlar & MPU_PRLAR_EN) || m->owner[s] != MPU_OWNER_GUEST_STAGE2)
-            continue;
-        uint32_t d = m->owner_domid[s] - HV_DOMID_FIRST;
-        if (d < HV_MAX_DOMAINS)
-            per[d]++;
+    /* Only the slots that changed since the last sample are looked at; a
+     * new domain count changes every code, so then all are. */
+    uint64_t changed[MPU_MAX_REGIONS / 64];
+    bool any = mpu_take_changed(m, changed);
+    bool all = !p->slots_seen || p->ndomains_seen != hv->info.ndomains;
+    if (!any && !all)
+        return;
+    p->slots_seen = true;
+    p->ndomains_seen = hv->info.ndomains;
+    unsigned limit = m->nregions < MPU_MAX_REGIONS ? m->nregions : MPU_MAX_REGIONS;
+    for (unsigned w = 0; w * 64 < limit; w++) {
+        uint64_t bits = all ? UINT64_MAX : changed[w];
+        while (bits) {
+            unsigned s = w * 64 + (unsigned)__builtin_ctzll(bits);
+            bits &= bits - 1;
+            if (s >= limit)
+                break;
+            uint16_t code = slot_code(hv, m, s);
+            if (code != p->slot_code[s])
+                slot_changed(hv, p, core, s, code);
+        }
     }
-    for (unsigned d = 0; d < hv->info.ndomains && d < HV_MAX_DOMAINS; d++) {
-        p->dom_cur[d] = per[d];
-        if (per[d] > p->dom_peak[d])
-            p->dom_peak[d] = per[d];
-    }
-    sample_slots(hv, p, m, core);
+    for (unsigned d = 0; d < hv->info.ndomains && d < HV_MAX_DOMAINS; d++)
+        if (p->dom_cur[d] > p->dom_peak[d])
+            p->dom_peak[d] = p->dom_cur[d];
 }
 
 void hv_pressure_set_phase(struct hv *hv, enum hv_phase phase)

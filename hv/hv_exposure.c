@@ -39,6 +39,7 @@ struct hv_exposure {
     struct expo_own *own;
     size_t nown, capown;
     uint64_t mapped[HV_EXPO_NOWNERS];
+    uint64_t mapped_owners;       /* bit o set when mapped[o] is not 0 */
     double pair[HV_EXPO_NOWNERS][HV_EXPO_NOWNERS];   /* [context][owner] */
     double total;
     unsigned ctx;
@@ -64,6 +65,21 @@ void hv_expo_free(struct hv_exposure *x)
     free(x);
 }
 
+_Static_assert(HV_EXPO_NOWNERS <= 64, "mapped_owners has a bit per owner");
+
+static void mapped_add(struct hv_exposure *x, unsigned o, uint64_t bytes)
+{
+    x->mapped[o] += bytes;
+    x->mapped_owners |= 1ull << o;
+}
+
+static void mapped_sub(struct hv_exposure *x, unsigned o, uint64_t bytes)
+{
+    x->mapped[o] -= bytes;
+    if (!x->mapped[o])
+        x->mapped_owners &= ~(1ull << o);
+}
+
 static bool counts(const struct hv_exposure *x, unsigned owner)
 {
     return owner != x->ctx && (owner < HV_MAX_DOMAINS || owner == HV_EXPO_FREE);
@@ -77,12 +93,16 @@ void hv_expo_advance(struct hv_exposure *x, uint64_t now)
     }
     double dt = (double)(now - x->last);
     x->last = now;
-    for (unsigned o = 0; o < HV_EXPO_NOWNERS; o++)
-        if (x->mapped[o] && counts(x, o)) {
+    /* Owners in increasing order, as a full loop would visit them, so the
+     * sums come out the same to the last bit. */
+    for (uint64_t bits = x->mapped_owners; bits; bits &= bits - 1) {
+        unsigned o = (unsigned)__builtin_ctzll(bits);
+        if (counts(x, o)) {
             double bc = (double)x->mapped[o] * dt;
             x->pair[x->ctx][o] += bc;
             x->total += bc;
         }
+    }
 }
 
 void hv_expo_set_context(struct hv_exposure *x, uint64_t now, unsigned ctx)
@@ -224,7 +244,7 @@ void hv_expo_map(struct hv_exposure *x, uint64_t now, uint64_t base, uint64_t si
             unsigned o = owner_run(x, pos, gap_end, &run_end);
             if (!seg_insert(x, i, (struct expo_seg){pos, run_end, 1, (uint16_t)o}))
                 return;
-            x->mapped[o] += run_end - pos;
+            mapped_add(x, o, run_end - pos);
             pos = run_end;
             i++;
         }
@@ -246,7 +266,7 @@ void hv_expo_unmap(struct hv_exposure *x, uint64_t now, uint64_t base, uint64_t 
         struct expo_seg s = x->seg[i];
         covered += s.end - s.base;
         if (--s.refs == 0) {
-            x->mapped[s.owner] -= s.end - s.base;
+            mapped_sub(x, s.owner, s.end - s.base);
             continue;    /* dropped: not copied down */
         }
         x->seg[w++] = s;
@@ -301,8 +321,8 @@ void hv_expo_set_owner(struct hv_exposure *x, uint64_t now, uint64_t base, uint6
     seg_split(x, end);
     for (size_t k = seg_find(x, base); k < x->nseg && x->seg[k].base < end; k++) {
         struct expo_seg *s = &x->seg[k];
-        x->mapped[s->owner] -= s->end - s->base;
-        x->mapped[owner] += s->end - s->base;
+        mapped_sub(x, s->owner, s->end - s->base);
+        mapped_add(x, owner, s->end - s->base);
         s->owner = (uint16_t)owner;
     }
     seg_merge_around(x, base, end);

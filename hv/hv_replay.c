@@ -338,6 +338,38 @@ static int replay_top(struct hv *hv, struct hv_tracer *t, const struct hv_event 
     }
 }
 
+/* A guest's memory read or written at EL2: the same checks and charges as
+ * the run made, with the bytes going to a scratch buffer (a replay has no
+ * guest data), a page at a time. */
+static int replay_access(struct hv *hv, struct hv_tracer *t, const struct hv_event *ev,
+                         struct msa_error *err)
+{
+    int st = check_core(hv, ev, false, err);
+    if (st)
+        return st;
+    if (failing(t)) {
+        t->rs.skipped++;
+        return 0;
+    }
+    uint8_t scratch[4096];
+    memset(scratch, 0, sizeof scratch);
+    uint64_t va = hv_trace_va_of(hv, ev->core, ev->a);
+    int rc = 0;
+    for (uint64_t done = 0; rc == 0 && done < ev->c; done += sizeof scratch) {
+        uint64_t n = ev->c - done < sizeof scratch ? ev->c - done : sizeof scratch;
+        rc = hv_core_access(hv, ev->core, va + done, scratch, n, (enum hv_access)ev->flags);
+    }
+    if (t->depth) {
+        inner_result(t, rc);
+        return 0;
+    }
+    if (rc) {
+        msa_error_set(err, "%s: %s", hv->mod->name, hv->has_error ? hv->error : "access faulted");
+        return HV_RUN_FAILED;
+    }
+    return 0;
+}
+
 int hv_replay_event(struct hv *hv, const struct hv_event *ev, struct msa_error *err)
 {
     struct hv_tracer *t = hv_tracer_get(hv);
@@ -355,6 +387,7 @@ int hv_replay_event(struct hv *hv, const struct hv_event *ev, struct msa_error *
     case HV_EV_UNMAP_DOMAIN_PAGE: st = replay_unmap_page(hv, t, ev, err); break;
     case HV_EV_COPY:
     case HV_EV_CLEAN: st = replay_copy(hv, t, ev, err); break;
+    case HV_EV_ACCESS: st = replay_access(hv, t, ev, err); break;
     case HV_EV_BEGIN: st = replay_begin(hv, t, ev, err); break;
     case HV_EV_END: st = replay_end(hv, t, ev, err); break;
     default: st = replay_top(hv, t, ev, err); break;

@@ -74,6 +74,7 @@ const char *hv_ev_kind_name(enum hv_ev_kind k)
         [HV_EV_BEGIN] = "begin",
         [HV_EV_END] = "end",
         [HV_EV_PHASE] = "phase",
+        [HV_EV_ACCESS] = "access",
     };
     return (unsigned)k < HV_EV_KIND_COUNT ? names[k] : NULL;
 }
@@ -184,7 +185,9 @@ int hv_call_map_domain_page(struct hv *hv, unsigned core, uint64_t pa, uint64_t 
     int rc = hv->mod->map_domain_page
                  ? hv->mod->map_domain_page(hv->state, &hv->hal, core, pa, va)
                  : HV_ERR_NOTSUP;
-    struct hv_tracer *t = hv->tracer;
+    /* Held pages are tracked whether or not a trace is recorded: an MMU
+     * module's HAL accesses name them by the address it handed out. */
+    struct hv_tracer *t = hv_tracer_get(hv);
     if (rc == 0 && t && t->npages < HELD_MAX)
         t->pages[t->npages++] = (struct held_page){core, pa & ~(HV_PAGE_SIZE - 1),
                                                    *va & ~(HV_PAGE_SIZE - 1)};
@@ -206,12 +209,19 @@ int hv_call_unmap_domain_page(struct hv *hv, unsigned core, uint64_t va)
                                       : HV_ERR_NOTSUP;
 }
 
+uint64_t hv_held_pa_of(struct hv *hv, unsigned core, uint64_t va, bool *held)
+{
+    struct held_page *h = held_by_va(hv->tracer, core, va);
+    if (held)
+        *held = h != NULL;
+    return h ? h->pa + (va - h->va) : va;
+}
+
 /* The trace names memory by physical address: an address inside a page
  * held through map_domain_page is translated. */
 static uint64_t pa_of(struct hv *hv, unsigned core, uint64_t va)
 {
-    struct held_page *h = held_by_va(hv->tracer, core, va);
-    return h ? h->pa + (va - h->va) : va;
+    return hv_held_pa_of(hv, core, va, NULL);
 }
 
 uint64_t hv_trace_va_of(struct hv *hv, unsigned core, uint64_t pa)
@@ -228,6 +238,21 @@ int hv_core_copy(struct hv *hv, unsigned core, uint64_t dst, uint64_t src, uint6
         emit(hv, &ev);
     }
     return hv->hal.ops->mem_copy(&hv->hal, core, dst, src, len);
+}
+
+int hv_core_access(struct hv *hv, unsigned core, uint64_t va, void *buf, uint64_t len,
+                   enum hv_access kind)
+{
+    if (recording(hv)) {
+        struct hv_event ev = {.kind = HV_EV_ACCESS, .core = core, .domain = -1,
+                              .a = pa_of(hv, core, va), .c = len, .flags = kind};
+        emit(hv, &ev);
+    }
+    switch (kind) {
+    case HV_ACCESS_WRITE: return hv->hal.ops->mem_write(&hv->hal, core, va, buf, len);
+    case HV_ACCESS_ZERO: return hv->hal.ops->mem_set(&hv->hal, core, va, 0, len);
+    default: return hv->hal.ops->mem_read(&hv->hal, core, va, buf, len);
+    }
 }
 
 void hv_core_clean(struct hv *hv, unsigned core, uint64_t base, uint64_t len)

@@ -45,6 +45,9 @@ enum hv_ev_kind {
     HV_EV_BEGIN,             /* a composite operation `op` starts (`domain` for load_domain) */
     HV_EV_END,               /* ... and ends */
     HV_EV_PHASE,             /* `a`: 0 boot, 1 run time */
+    HV_EV_ACCESS,            /* the core reads (`flags` 0), writes (1) or zeroes (2) `c`
+                              * bytes at `a` at EL2: a guest's memory through
+                              * map_domain_page (format v2) */
     HV_EV_KIND_COUNT
 };
 
@@ -52,6 +55,9 @@ enum hv_ev_kind {
  * HV_OP_IOUNMAP.  Composite kinds: HV_OP_COPY_FROM_PADDR, HV_OP_LOAD_DOMAIN. */
 bool hv_ev_map_kind_ok(enum hv_op op);
 bool hv_ev_composite_ok(enum hv_op op);
+
+/* HV_EV_ACCESS kinds (its `flags`). */
+enum hv_access { HV_ACCESS_READ = 0, HV_ACCESS_WRITE = 1, HV_ACCESS_ZERO = 2 };
 
 /* The core of an event: a core number, or HV_ALL_CORES for a mapping every
  * online core gets. */

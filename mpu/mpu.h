@@ -303,6 +303,8 @@ struct mpu {
     uint64_t prselr;
     bool prselr_unsynced;
     bool pending;                       /* written differs from effective */
+    uint64_t pending_slots[MPU_MAX_REGIONS / 64];   /* which slots were written since */
+    uint64_t enabled_slots[MPU_MAX_REGIONS / 64];   /* effective regions with EN set */
 
     struct mpu_region written[MPU_MAX_REGIONS];
     struct mpu_region effective[MPU_MAX_REGIONS];
@@ -315,6 +317,14 @@ struct mpu {
      * synchronization: a hypervisor reprograms regions far more often than
      * an MPU-bound replay looks anything up in between. */
     bool index_stale;
+    /* Misses answered by scanning the regions since the index went stale:
+     * a lookup or two between reprogrammings (a hypervisor copying through
+     * a transient region) costs less as a scan than as a rebuild. */
+    unsigned stale_misses;
+    /* Slots whose effective value or owner tag changed since the last
+     * mpu_take_changed(): lets one observer (the hypervisor's accounting)
+     * look at the slots that moved instead of all of them. */
+    uint64_t changed_slots[MPU_MAX_REGIONS / 64];
 
     uint8_t owner[MPU_MAX_REGIONS];
     uint32_t owner_domid[MPU_MAX_REGIONS];
@@ -458,6 +468,9 @@ bool mpu_stage2(struct mpu_pair *pair, const struct mpu_ctl *ctl,
 /* Tag a slot with its owner and domain (for region-pressure reports).
  * Returns -1 if `slot` is not implemented. */
 int mpu_set_owner(struct mpu *mpu, unsigned slot, enum mpu_owner owner, uint32_t domid);
+/* Moves the set of slots changed since the last call into `out` (a bitmap,
+ * bit s of word s / 64) and clears it; returns whether any slot changed. */
+bool mpu_take_changed(struct mpu *mpu, uint64_t out[MPU_MAX_REGIONS / 64]);
 
 /* Called for every slot whose effective state changes, at the
  * synchronization that makes the change effective.  NULL turns it off. */

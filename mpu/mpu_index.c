@@ -12,6 +12,9 @@
 
 #include "mpu/mpu_internal.h"
 
+/* Misses served by a scan before a stale index is rebuilt. */
+#define MPU_STALE_SCANS 4
+
 struct boundary {
     uint64_t pos;
     int delta;        /* +1 region starts at pos, -1 region ended at pos - 1 */
@@ -38,7 +41,19 @@ static void build_segments(struct mpu *mpu)
         b[nb++] = (struct boundary){mpu_region_lo(r), +1, i};
         b[nb++] = (struct boundary){mpu_region_hi(r) + 1, -1, i};
     }
-    qsort(b, nb, sizeof b[0], cmp_boundary);
+    /* Few regions: an insertion sort beats qsort's call overhead, and slots
+     * tend to be programmed in address order anyway. */
+    if (nb <= 64) {
+        for (unsigned i = 1; i < nb; i++) {
+            struct boundary x = b[i];
+            unsigned j = i;
+            for (; j > 0 && b[j - 1].pos > x.pos; j--)
+                b[j] = b[j - 1];
+            b[j] = x;
+        }
+    } else {
+        qsort(b, nb, sizeof b[0], cmp_boundary);
+    }
 
     ix->nseg = 1;
     ix->start[0] = 0;
@@ -133,6 +148,53 @@ unsigned mpu_index_find(const struct mpu_index *ix, uint64_t addr)
     return (unsigned)(p - ix->start);
 }
 
+/* The segment around `addr` found by looking at every enabled region: its
+ * label, and the nearest region boundaries on either side.  For a segment
+ * of no region or of one region this is exactly the index's segment; an
+ * overlap may come out narrower (the index merges neighbouring overlaps),
+ * which only makes the cache entry cover less. */
+struct seg_scan {
+    uint64_t lo;          /* highest boundary at or below addr */
+    uint64_t next;        /* lowest boundary above addr, if bounded_above */
+    bool bounded_above;
+    int matches, match;
+};
+
+static void scan_boundary(struct seg_scan *sc, uint64_t pos, uint64_t addr)
+{
+    if (pos <= addr) {
+        if (pos > sc->lo)
+            sc->lo = pos;
+    } else if (!sc->bounded_above || pos < sc->next) {
+        sc->next = pos;
+        sc->bounded_above = true;
+    }
+}
+
+static void scan_segment(const struct mpu *mpu, uint64_t addr, struct mpu_cache_entry *e)
+{
+    struct seg_scan sc = {.lo = 0, .next = UINT64_MAX, .matches = 0, .match = MPU_SEG_NONE};
+    for (unsigned w = 0; w < MPU_MAX_REGIONS / 64; w++) {
+        for (uint64_t bits = mpu->enabled_slots[w]; bits; bits &= bits - 1) {
+            unsigned i = w * 64 + (unsigned)__builtin_ctzll(bits);
+            const struct mpu_region *r = &mpu->effective[i];
+            uint64_t rlo = mpu_region_lo(r), rhi = mpu_region_hi(r);
+            if (rlo > rhi)
+                continue;
+            scan_boundary(&sc, rlo, addr);
+            scan_boundary(&sc, rhi + 1, addr);   /* rhi < 2^48: no wrap */
+            if (rlo <= addr && addr <= rhi) {
+                sc.matches++;
+                sc.match = (int)i;
+            }
+        }
+    }
+    e->lo = sc.lo;
+    e->span = (sc.bounded_above ? sc.next - 1 : UINT64_MAX) - sc.lo;
+    e->region = (int16_t)(sc.matches == 0 ? MPU_SEG_NONE
+                          : sc.matches == 1 ? sc.match : MPU_SEG_OVERLAP);
+}
+
 void mpu_cache_invalidate(struct mpu *mpu)
 {
     for (unsigned c = 0; c < 2; c++)
@@ -151,12 +213,17 @@ const struct mpu_cache_entry *mpu_cache_refill(struct mpu *mpu, uint64_t addr, u
         return &c[0];
     }
     mpu->stats.cache_misses++;
-    const struct mpu_index *ix = mpu_segments(mpu);
-    unsigned s = mpu_index_find(ix, addr);
     c[1] = old;
-    c[0].lo = ix->start[s];
-    c[0].span = (s + 1 < ix->nseg ? ix->start[s + 1] - 1 : UINT64_MAX) - ix->start[s];
-    c[0].region = ix->region[s];
+    if (mpu->index_stale && mpu->stale_misses < MPU_STALE_SCANS) {
+        mpu->stale_misses++;
+        scan_segment(mpu, addr, &c[0]);
+    } else {
+        const struct mpu_index *ix = mpu_segments(mpu);
+        unsigned s = mpu_index_find(ix, addr);
+        c[0].lo = ix->start[s];
+        c[0].span = (s + 1 < ix->nseg ? ix->start[s + 1] - 1 : UINT64_MAX) - ix->start[s];
+        c[0].region = ix->region[s];
+    }
     if (c[0].region >= 0) {
         const struct mpu_region_meta *m = &mpu->meta[c[0].region];
         c[0].perm = m->perm;

@@ -66,9 +66,22 @@ int mpu_set_owner(struct mpu *mpu, unsigned slot, enum mpu_owner owner, uint32_t
         mpu_stats_owner_delta(mpu, (enum mpu_owner)mpu->owner[slot], -1);
         mpu_stats_owner_delta(mpu, owner, +1);
     }
+    if (mpu->owner[slot] != (uint8_t)owner || mpu->owner_domid[slot] != domid)
+        mpu->changed_slots[slot / 64] |= 1ull << (slot % 64);
     mpu->owner[slot] = (uint8_t)owner;
     mpu->owner_domid[slot] = domid;
     return 0;
+}
+
+bool mpu_take_changed(struct mpu *mpu, uint64_t out[MPU_MAX_REGIONS / 64])
+{
+    uint64_t any = 0;
+    for (unsigned w = 0; w < MPU_MAX_REGIONS / 64; w++) {
+        out[w] = mpu->changed_slots[w];
+        any |= out[w];
+        mpu->changed_slots[w] = 0;
+    }
+    return any != 0;
 }
 
 void mpu_set_observer(struct mpu *mpu, mpu_observer_fn fn, void *ctx)

@@ -33,6 +33,29 @@ static void report(struct mpu *mpu, unsigned slot, uint64_t now)
     mpu->observer(mpu->observer_ctx, mpu, &ev);
 }
 
+/* Makes slot i's written value effective; returns whether it changed. */
+static bool apply_slot(struct mpu *mpu, unsigned i, uint64_t now)
+{
+    struct mpu_region *eff = &mpu->effective[i];
+    const struct mpu_region *wr = &mpu->written[i];
+    if (same_region(eff, wr))
+        return false;
+    mpu->changed_slots[i / 64] |= 1ull << (i % 64);
+    bool was = mpu_region_enabled(eff), is = mpu_region_enabled(wr);
+    *eff = *wr;
+    mpu_region_decode(mpu->regime, eff, &mpu->opts, &mpu->meta[i]);
+    if (was != is) {
+        mpu->enabled_slots[i / 64] ^= 1ull << (i % 64);
+        enum mpu_owner owner = (enum mpu_owner)mpu->owner[i];
+        mpu_stats_owner_delta(mpu, owner, is ? +1 : -1);
+        mpu_stats_set_enabled(mpu, mpu->stats.enabled + (is ? 1u : 0u) - (was ? 1u : 0u), now);
+    }
+    /* a disabled slot being prepared is not a change anyone sees */
+    if (was || is)
+        report(mpu, i, now);
+    return true;
+}
+
 void mpu_context_sync(struct mpu *mpu, uint64_t now)
 {
     mpu->stats.syncs++;
@@ -41,30 +64,20 @@ void mpu_context_sync(struct mpu *mpu, uint64_t now)
         return;
     mpu->pending = false;
 
+    /* Only the slots written since the last synchronization can differ;
+     * they are visited in slot order, as observers expect. */
     bool changed = false;
-    for (unsigned i = 0; i < mpu->nregions; i++) {
-        struct mpu_region *eff = &mpu->effective[i];
-        const struct mpu_region *wr = &mpu->written[i];
-        if (same_region(eff, wr))
-            continue;
-        changed = true;
-        bool was = mpu_region_enabled(eff), is = mpu_region_enabled(wr);
-        *eff = *wr;
-        mpu_region_decode(mpu->regime, eff, &mpu->opts, &mpu->meta[i]);
-        if (was != is) {
-            enum mpu_owner owner = (enum mpu_owner)mpu->owner[i];
-            mpu_stats_owner_delta(mpu, owner, is ? +1 : -1);
-            mpu_stats_set_enabled(mpu, mpu->stats.enabled + (is ? 1u : 0u) - (was ? 1u : 0u),
-                                  now);
-        }
-        /* a disabled slot being prepared is not a change anyone sees */
-        if (was || is)
-            report(mpu, i, now);
+    for (unsigned w = 0; w < MPU_MAX_REGIONS / 64; w++) {
+        uint64_t bits = mpu->pending_slots[w];
+        mpu->pending_slots[w] = 0;
+        for (; bits; bits &= bits - 1)
+            changed |= apply_slot(mpu, w * 64 + (unsigned)__builtin_ctzll(bits), now);
     }
     if (!changed)
         return;
     mpu->stats.syncs_changed++;
     mpu->index_stale = true;
+    mpu->stale_misses = 0;
     mpu_cache_invalidate(mpu);
 }
 

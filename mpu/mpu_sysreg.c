@@ -50,9 +50,11 @@ static bool decode(struct mpu_pair *pair, uint32_t enc, struct decoded *d)
 {
     unsigned op0 = (enc >> 14) & 3, op1 = (enc >> 11) & 7, crn = (enc >> 7) & 15,
              crm = (enc >> 3) & 15, op2 = enc & 7;
-    if (!mpu_sysreg_is_mpu(op0, op1, crn, crm, op2))
+    if (op0 != 3 || (op1 != 0 && op1 != 4))
         return false;
     d->fam = decode_family(crn, crm, op2, &d->alias);
+    if (d->fam == FAM_NONE)
+        return false;
     d->mpu = pair ? (op1 == 4 ? &pair->el2 : &pair->el1) : NULL;
     return true;
 }
@@ -94,11 +96,12 @@ static uint64_t read_prenr(const struct mpu *mpu)
 
 /* A region-register write that changes something leaves the MPU "pending"
  * until the next context synchronization. */
-static void store(struct mpu *mpu, uint64_t *reg, uint64_t val)
+static void store(struct mpu *mpu, unsigned slot, uint64_t *reg, uint64_t val)
 {
     if (*reg != val) {
         *reg = val;
         mpu->pending = true;
+        mpu->pending_slots[slot / 64] |= 1ull << (slot % 64);
     }
 }
 
@@ -110,7 +113,7 @@ static void write_prenr(struct mpu *mpu, uint64_t val)
         uint64_t prlar = mpu->written[i].prlar & ~MPU_PRLAR_EN;
         if ((val & mask) & (1ull << i))
             prlar |= MPU_PRLAR_EN;
-        store(mpu, &mpu->written[i].prlar, prlar);
+        store(mpu, i, &mpu->written[i].prlar, prlar);
     }
 }
 
@@ -183,9 +186,9 @@ int mpu_sysreg_write(struct mpu_pair *pair, uint32_t enc, uint64_t val)
         return MPU_SYSREG_OK;
     }
     if (d.fam == FAM_PRBAR)
-        store(mpu, &mpu->written[slot].prbar, val & MPU_PRBAR_WRITABLE);
+        store(mpu, slot, &mpu->written[slot].prbar, val & MPU_PRBAR_WRITABLE);
     else
-        store(mpu, &mpu->written[slot].prlar, val & MPU_PRLAR_WRITABLE);
+        store(mpu, slot, &mpu->written[slot].prlar, val & MPU_PRLAR_WRITABLE);
     return MPU_SYSREG_OK;
 }
 

@@ -124,6 +124,8 @@ struct platform_domain {
 
 struct platform {
     char *source;              /* file path, or the built-in's name */
+    unsigned char *fdt;        /* a copy of the blob it was read from */
+    size_t fdt_size;
     char *model;               /* root "model" or NULL */
     char *compatible;          /* first root "compatible" string or NULL */
     char profile;              /* 'r' for Armv8-R CPUs (cortex-r*, armv8-r), else 'a' */
@@ -178,6 +180,26 @@ const char *platform_builtin_name(size_t i);
 
 /* True when [base, base+size) lies wholly in RAM (possibly across adjacent
  * banks).  A zero size asks about the single byte at `base`. */
+/* The device tree of `p` as a run changed it: the blob it was read from
+ * with the cpu nodes beyond p->cpus.count removed (--cores) and a
+ * /chosen xen,domain node for each of p's domains from `first` on (guests
+ * given on the command line).  *out is malloc'd. */
+int platform_dtb_with_domains(const struct platform *p, size_t first, unsigned char **out,
+                              size_t *out_size, struct msa_error *err);
+
+/* A boot module for the Linux boot protocol: where a file was put. */
+struct platform_boot_module {
+    uint64_t base, size;
+    const char *bootargs;     /* NULL: none */
+};
+/* The device tree handed to a kernel booted with the Linux arm64 boot
+ * protocol: `p`'s, with /chosen bootargs and one /chosen module node per
+ * boot module (the first "multiboot,kernel", the others "multiboot,module",
+ * as QEMU's guest-loader adds them).  *out is malloc'd. */
+int platform_dtb_for_boot(const struct platform *p, const char *bootargs,
+                          const struct platform_boot_module *mods, size_t nmods,
+                          unsigned char **out, size_t *out_size, struct msa_error *err);
+
 bool platform_ram_contains(const struct platform *p, uint64_t base, uint64_t size);
 uint64_t platform_ram_total(const struct platform *p);
 const struct platform_domain *platform_find_domain(const struct platform *p, const char *name);

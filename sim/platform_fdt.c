@@ -534,6 +534,12 @@ int platform_from_fdt(const void *fdt, size_t size, const char *source_name,
     }
     p->profile = 'a';
     p->chosen.stdout_uart = -1;
+    if (!(p->fdt = malloc(size))) {
+        platform_free(p);
+        return msa_error_set(err, "%s: out of memory while building the platform", src);
+    }
+    memcpy(p->fdt, fdt, size);
+    p->fdt_size = size;
     struct plat_ctx c = { .fdt = fdt, .src = src, .err = err, .p = p };
     if (parse_tree(&c) < 0 || platform_check(p, err) < 0) {
         platform_free(p);

@@ -179,6 +179,7 @@ void platform_free(struct platform *p)
     if (!p)
         return;
     free(p->source);
+    free(p->fdt);
     free(p->model);
     free(p->compatible);
     plat_free_ranges(&p->memory);

@@ -21,7 +21,7 @@
 #include "hv/hv_trace.h"
 #include "sim/error.h"
 
-#define TRACE_FORMAT_VERSION 1
+#define TRACE_FORMAT_VERSION 2
 /* Larger traces (after decompression) are refused before parsing. */
 #define TRACE_MAX_BYTES ((size_t)1 << 31)
 #define TRACE_MAX_OPTIONS 64

@@ -23,11 +23,25 @@ static int fail_at(struct trace_reader *r, size_t at, struct msa_error *err, con
 }
 
 /* Unsigned LEB128 from [*pos, end). */
-static int uleb(struct trace_reader *r, size_t *pos, size_t end, const char *what, uint64_t *out,
-                struct msa_error *err)
+static int uleb_long(struct trace_reader *r, size_t *pos, size_t end, const char *what,
+                     uint64_t *out, struct msa_error *err)
 {
     uint64_t v = 0;
     size_t at = *pos;
+    /* Room for the longest encoding: no end check per byte.  A number of
+     * up to 9 bytes (63 bits) cannot overflow; a 10th byte goes the slow way. */
+    if (end - *pos >= 10) {
+        const uint8_t *b = r->buf + *pos;
+        for (unsigned i = 0; i < 9; i++) {
+            v |= (uint64_t)(b[i] & 0x7F) << (7 * i);
+            if (!(b[i] & 0x80)) {
+                *pos += i + 1;
+                *out = v;
+                return 0;
+            }
+        }
+        v = 0;
+    }
     for (unsigned shift = 0;; shift += 7) {
         if (*pos >= end)
             return fail_at(r, at, err, "truncated: the data ends inside %s", what);
@@ -42,6 +56,18 @@ static int uleb(struct trace_reader *r, size_t *pos, size_t end, const char *wha
     }
     *out = v;
     return 0;
+}
+
+/* Most numbers in a trace (operation codes, cores, small deltas) take one
+ * byte: that case is decided here, inline, before the general loop. */
+static inline int uleb(struct trace_reader *r, size_t *pos, size_t end, const char *what,
+                       uint64_t *out, struct msa_error *err)
+{
+    if (*pos < end && !(r->buf[*pos] & 0x80)) {
+        *out = r->buf[(*pos)++];
+        return 0;
+    }
+    return uleb_long(r, pos, end, what, out, err);
 }
 
 static int small(struct trace_reader *r, size_t *pos, const char *what, uint64_t max,
@@ -318,6 +344,11 @@ static int event_fields(struct trace_reader *r, size_t *p, struct hv_event *ev,
         return ev->kind == HV_EV_BEGIN ? domain_field(r, p, true, &ev->domain, err) : 0;
     case HV_EV_PHASE:
         return u64s(r, p, &ev->a, NULL, NULL, err);
+    case HV_EV_ACCESS:
+        if (small(r, p, "an access kind", HV_ACCESS_ZERO, &v, err) < 0)
+            return -1;
+        ev->flags = (uint32_t)v;
+        return u64s(r, p, &ev->a, NULL, &ev->c, err);
     default:
         return -1;
     }

@@ -144,6 +144,11 @@ void trace_bin_write_event(struct trace_writer *w, const struct hv_event *ev)
         n += leb(b + n, ev->a);
         n += leb(b + n, ev->c);
         break;
+    case HV_EV_ACCESS:
+        n += leb(b + n, ev->flags);
+        n += leb(b + n, ev->a);
+        n += leb(b + n, ev->c);
+        break;
     case HV_EV_BEGIN:
         n += leb(b + n, (uint64_t)trace_op_code(ev->op));
         n += leb(b + n, (uint64_t)(ev->domain + 1));

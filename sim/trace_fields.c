@@ -198,6 +198,12 @@ const char *trace_event_invalid(const struct hv_event *ev)
         if (ev->a > 1)
             return "phase is not boot or runtime";
         break;
+    case HV_EV_ACCESS:
+        if (ev->flags > HV_ACCESS_ZERO)
+            return "access is not a read, a write or a zeroing";
+        if (ev->c > UINT64_MAX - ev->a)
+            return "access runs past the end of the address space";
+        break;
     default:
         break;
     }

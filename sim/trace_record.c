@@ -50,21 +50,15 @@ static int platform_ref(const char *platform, struct trace_header *h, unsigned c
     return 0;
 }
 
-int trace_header_for_run(const char *platform, const struct hv_config *cfg, const char *note,
-                         struct trace_header *h, unsigned char **dtb, struct msa_error *err)
+/* The module part of a header. */
+static int module_ref(const struct hv_config *cfg, const char *note, struct trace_header *h,
+                      struct msa_error *err)
 {
-    memset(h, 0, sizeof *h);
-    h->version = TRACE_FORMAT_VERSION;
-    if (platform_ref(platform, h, dtb, err) < 0)
-        return -1;
     h->fdt_size = cfg->fdt_size;
     h->module = cfg->module;
-    if (cfg->noptions > TRACE_MAX_OPTIONS) {
-        free(*dtb);
-        *dtb = NULL;
+    if (cfg->noptions > TRACE_MAX_OPTIONS)
         return msa_error_set(err, "more than %d --hv-opt options: a trace holds at most that many",
                              TRACE_MAX_OPTIONS);
-    }
     for (unsigned i = 0; i < cfg->noptions; i++)
         h->options[h->noptions++] = cfg->options[i];
     h->mpu_regions = cfg->mpu_regions;
@@ -72,6 +66,34 @@ int trace_header_for_run(const char *platform, const struct hv_config *cfg, cons
     if (note)
         h->notes[h->nnotes++] = note;
     return 0;
+}
+
+int trace_header_for_run(const char *platform, const struct hv_config *cfg, const char *note,
+                         struct trace_header *h, unsigned char **dtb, struct msa_error *err)
+{
+    memset(h, 0, sizeof *h);
+    h->version = TRACE_FORMAT_VERSION;
+    if (platform_ref(platform, h, dtb, err) < 0)
+        return -1;
+    if (module_ref(cfg, note, h, err) < 0) {
+        free(*dtb);
+        *dtb = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+int trace_header_with_dtb(const char *name, const unsigned char *dtb, size_t dtb_size,
+                          const struct hv_config *cfg, const char *note, struct trace_header *h,
+                          struct msa_error *err)
+{
+    memset(h, 0, sizeof *h);
+    h->version = TRACE_FORMAT_VERSION;
+    h->platform = name;
+    h->platform_kind = TRACE_PLATFORM_DTB;
+    h->dtb = dtb;
+    h->dtb_size = dtb_size;
+    return module_ref(cfg, note, h, err);
 }
 
 int trace_record_start(struct hv *hv, const char *path, const struct trace_header *h,

@@ -13,6 +13,12 @@
 int trace_header_for_run(const char *platform, const struct hv_config *cfg, const char *note,
                          struct trace_header *h, unsigned char **dtb, struct msa_error *err);
 
+/* The same with the platform given as DTB bytes (embedded; `name` is
+ * what the trace calls it).  The header points into its arguments. */
+int trace_header_with_dtb(const char *name, const unsigned char *dtb, size_t dtb_size,
+                          const struct hv_config *cfg, const char *note, struct trace_header *h,
+                          struct msa_error *err);
+
 struct trace_recording;
 
 /* Opens `path` (text, or binary for *.mtrace; gzipped for *.gz) and

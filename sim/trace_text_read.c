@@ -423,6 +423,7 @@ static const struct {
     {"begin", HV_EV_BEGIN, -1},
     {"end", HV_EV_END, -1},
     {"phase", HV_EV_PHASE, -1},
+    {"access", HV_EV_ACCESS, -1},
 };
 
 static int composite_arg(struct trace_reader *r, const struct tok *t, uint8_t *op,
@@ -533,6 +534,21 @@ static int event_args(struct trace_reader *r, const struct line *ln, struct hv_e
         else
             return fail(r, err, "phase '%.*s': expected boot or runtime", (int)t[4].len, t[4].s);
         return 0;
+    case HV_EV_ACCESS:
+        if (expect_args(r, ln, 7, "CYCLE CORE CONTEXT access read|write|zero ADDR LEN", err) < 0)
+            return -1;
+        if (tok_is(&t[4], "read"))
+            ev->flags = HV_ACCESS_READ;
+        else if (tok_is(&t[4], "write"))
+            ev->flags = HV_ACCESS_WRITE;
+        else if (tok_is(&t[4], "zero"))
+            ev->flags = HV_ACCESS_ZERO;
+        else
+            return fail(r, err, "access '%.*s': expected read, write or zero", (int)t[4].len,
+                        t[4].s);
+        if (num(r, &t[5], "address", UINT64_MAX, &ev->a, err) < 0)
+            return -1;
+        return num(r, &t[6], "length", UINT64_MAX, &ev->c, err);
     default:
         return fail(r, err, "internal: event kind %u", ev->kind);
     }

@@ -146,6 +146,10 @@ void trace_text_write_event(struct trace_writer *w, const struct hv_event *ev)
     case HV_EV_PHASE:
         tw_printf(w, " phase %s", ev->a ? "runtime" : "boot");
         break;
+    case HV_EV_ACCESS:
+        tw_printf(w, " access %s 0x%" PRIx64 " 0x%" PRIx64,
+                  ev->flags == HV_ACCESS_ZERO ? "zero" : ev->flags ? "write" : "read", ev->a, ev->c);
+        break;
     default:
         tw_printf(w, " %s", hv_ev_kind_name((enum hv_ev_kind)ev->kind));
         break;

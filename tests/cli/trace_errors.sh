@@ -52,8 +52,8 @@ sed 's/^end \([0-9]*\)$/end 99/' "$TMP/good.trace" >"$TMP/count.trace"
 bad "$TMP/count.trace" "the end line counts 99 events"
 
 # A newer format version: a clear refusal.
-sed '1s/.*/msasim-trace 2/' "$TMP/good.trace" >"$TMP/newer.trace"
-bad "$TMP/newer.trace" "newer.trace:1: trace format version 2 is newer than this msasim reads (version 1): refused"
+sed '1s/.*/msasim-trace 3/' "$TMP/good.trace" >"$TMP/newer.trace"
+bad "$TMP/newer.trace" "newer.trace:1: trace format version 3 is newer than this msasim reads (version 2): refused"
 python3 - "$TMP/good.mtrace" "$TMP/newer.mtrace" <<'EOF'
 import sys
 b = bytearray(open(sys.argv[1], "rb").read())

@@ -44,7 +44,7 @@ events_of() {    # the event lines of a text trace
 # ---- fvp-r, text form ---------------------------------------------------------
 expect_status 0 "$MSASIM" boot --trace-out "$TMP/fvp.trace" --stats-json "$TMP/boot.json"
 cp "$TMP/out" "$TMP/boot.txt"
-head -1 "$TMP/fvp.trace" | grep -qx 'msasim-trace 1' || fail "fvp.trace does not start with the version line"
+head -1 "$TMP/fvp.trace" | grep -qx 'msasim-trace 2' || fail "fvp.trace does not start with the version line"
 grep -qx 'platform builtin "fvp-r"' "$TMP/fvp.trace" || fail "fvp.trace does not name the built-in platform"
 grep -q ' c0 idle boot$' "$TMP/fvp.trace" || fail "fvp.trace has no boot event"
 grep -q 'ioremap 0x9c090000+0x1000 pw--/4 device xen "console UART"' "$TMP/fvp.trace" ||

@@ -140,7 +140,7 @@ class SharedLogs(unittest.TestCase):
                 status, _ = run_tool([log, "-o", out, "--dts", dts, "-q"])
                 self.assertEqual(status, 0)
                 lines = trace_lines(out)
-                self.assertEqual(lines[0], "msasim-trace 1")
+                self.assertEqual(lines[0], "msasim-trace 2")
                 self.assertTrue(lines[1].startswith("platform dtb "))
                 blob = dtb_of(lines)
                 self.assertEqual(struct.unpack(">I", blob[:4])[0], 0xd00dfeed)

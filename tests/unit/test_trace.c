@@ -76,7 +76,7 @@ static void sample_header(struct trace_header *h, bool dtb)
     h->notes[h->nnotes++] = "a note with \\ and \"quotes\", a tab\t and UTF-8 caf\xc3\xa9";
 }
 
-#define NEV 17
+#define NEV 19
 
 static void sample_events(struct hv_event *ev)
 {
@@ -123,8 +123,18 @@ static void sample_events(struct hv_event *ev)
                                .a = 1};
     ev[15] = (struct hv_event){.kind = HV_EV_SWITCH, .core = 2, .ctx_domain = 1, .ctx_vcpu = 1,
                                .domain = -1, .cycle = 5000};
-    ev[16] = (struct hv_event){.kind = HV_EV_FINISH_BOOT, .core = 63, .ctx_domain = 31,
+    ev[16] = (struct hv_event){.kind = HV_EV_ACCESS, .core = 2, .ctx_domain = 0, .domain = -1,
+                               .cycle = 5100, .a = 0x60001ff8, .c = 8, .flags = 1};
+    ev[17] = (struct hv_event){.kind = HV_EV_ACCESS, .core = 2, .ctx_domain = 0, .domain = -1,
+                               .cycle = 5200, .a = 0x60002000, .c = 0x1000, .flags = 2};
+    ev[18] = (struct hv_event){.kind = HV_EV_FINISH_BOOT, .core = 63, .ctx_domain = 31,
                                .ctx_vcpu = 63, .domain = -1, .cycle = UINT64_MAX};
+    /* Every kind is in the sample. */
+    bool seen[HV_EV_KIND_COUNT] = {false};
+    for (int i = 0; i < NEV; i++)
+        seen[ev[i].kind] = true;
+    for (int k = 0; k < HV_EV_KIND_COUNT; k++)
+        ck_assert_msg(seen[k], "event kind %d missing from the sample", k);
 }
 
 static void write_sample(const char *path, enum trace_form form, bool dtb)
@@ -319,17 +329,21 @@ END_TEST
 START_TEST(test_newer_version_refused)
 {
     struct msa_error err = {{0}};
-    const char *text = "msasim-trace 2\nplatform builtin \"fvp-r\"\nmodule \"xen-mpu\"\nevents\n"
+    const char *text = "msasim-trace 3\nplatform builtin \"fvp-r\"\nmodule \"xen-mpu\"\nevents\n"
                        "end 0\n";
+    ck_assert_int_eq(TRACE_FORMAT_VERSION, 2);
     ck_assert_int_eq(read_all_mem((const unsigned char *)text, strlen(text), &err), -1);
-    ck_assert_ptr_nonnull(strstr(err.msg, "T:1: trace format version 2 is newer"));
-    const unsigned char bin[] = {0x89, 'M', 'S', 'A', 'T', 'R', 'C', '\n', 0x02, 0x00};
+    ck_assert_ptr_nonnull(strstr(err.msg, "T:1: trace format version 3 is newer"));
+    const unsigned char bin[] = {0x89, 'M', 'S', 'A', 'T', 'R', 'C', '\n', 0x03, 0x00};
     ck_assert_int_eq(read_all_mem(bin, sizeof bin, &err), -1);
-    ck_assert_ptr_nonnull(strstr(err.msg, "T: byte 8: trace format version 2 is newer"));
-    /* The current version with the same header is fine. */
-    const char *ok = "msasim-trace 1\nplatform builtin \"fvp-r\"\nmodule \"xen-mpu\"\nevents\n"
-                     "end 0\n";
-    ck_assert_int_eq(read_all_mem((const unsigned char *)ok, strlen(ok), &err), 0);
+    ck_assert_ptr_nonnull(strstr(err.msg, "T: byte 8: trace format version 3 is newer"));
+    /* This version and the one before (no access events) are read. */
+    for (int v = 1; v <= 2; v++) {
+        char ok[128];
+        snprintf(ok, sizeof ok, "msasim-trace %d\nplatform builtin \"fvp-r\"\nmodule \"xen-mpu\"\n"
+                 "events\nend 0\n", v);
+        ck_assert_int_eq(read_all_mem((const unsigned char *)ok, strlen(ok), &err), 0);
+    }
 }
 END_TEST
 

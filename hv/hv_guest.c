@@ -77,8 +77,8 @@ int hv_guest_copy(struct hv_guests *g, unsigned core, int d, uint64_t gpa, void 
         if (rc)
             return HV_GUEST_MOD_ERR + rc;
         g->map_domain_page_calls++;
-        rc = to_guest ? hv->hal.ops->mem_write(&hv->hal, core, va + off, (char *)buf + done, n)
-                      : hv->hal.ops->mem_read(&hv->hal, core, va + off, (char *)buf + done, n);
+        rc = hv_core_access(hv, core, va + off, (char *)buf + done, n,
+                            to_guest ? HV_ACCESS_WRITE : HV_ACCESS_READ);
         hv_acc_op_begin(hv, HV_OP_UNMAP_DOMAIN_PAGE);
         int rc2 = hv_call_unmap_domain_page(hv, core, va);
         hv_acc_op_end(hv, HV_OP_UNMAP_DOMAIN_PAGE, rc2);
@@ -153,6 +153,7 @@ void hv_guests_export(struct hv_guests *g)
     stats_summary_set(s, "guest_mmio_emulated", (double)c.mmio_emulated);
     stats_summary_set(s, "guest_aborts_injected", (double)c.aborts_injected);
     stats_summary_set(s, "guest_map_domain_page_ops", (double)g->map_domain_page_calls);
+    hv_gnttab_export(g);
 }
 
 uint64_t hv_sysreg_value(const struct hv *hv, unsigned core, unsigned reg)

@@ -184,6 +184,54 @@ static void hal_errorf_impl(struct hv_hal *h, const char *fmt, ...)
     hv->has_error = true;
 }
 
+static bool translates(const struct hv *hv)
+{
+    return hv->mod->profile == 'a' && hv->sim_ram;
+}
+
+/* The physical address the bytes at `va` are moved to or from.  The core
+ * names memory by physical address, except inside the pages it holds
+ * through map_domain_page, which it reaches by the address the module
+ * handed out. */
+static uint64_t phys_of(struct hv *hv, unsigned core, uint64_t va)
+{
+    return translates(hv) ? hv_held_pa_of(hv, core, va, NULL) : va;
+}
+
+/* Bytes from `a` to the end of its 4 KiB page. */
+static uint64_t page_room(uint64_t a)
+{
+    return HV_PAGE_SIZE_BYTES - (a & (HV_PAGE_SIZE_BYTES - 1));
+}
+
+/* A held page must be mapped where the module said: its address walks
+ * through the EL2 tables to the page's physical address, writable for a
+ * write.  (The core's other addresses are physical: not walked.) */
+static int check_el2_tables(struct hv *hv, unsigned core, uint64_t addr, uint64_t len,
+                            enum mpu_access type)
+{
+    for (uint64_t done = 0; done < len;) {
+        bool held;
+        uint64_t want = hv_held_pa_of(hv, core, addr + done, &held), pa;
+        if (held && (hv_el2_translate(hv, core, addr + done, type == MPU_ACC_WRITE, &pa) < 0 ||
+                     pa != want)) {
+            hv->el2_faults++;
+            hal_errorf_impl(&hv->hal,
+                            "EL2 %s of 0x%llx on core %u: the page map_domain_page handed out "
+                            "does not map 0x%llx%s in the EL2 page tables",
+                            type == MPU_ACC_WRITE ? "write" : "read",
+                            (unsigned long long)(addr + done), core, (unsigned long long)want,
+                            type == MPU_ACC_WRITE ? " writable" : "");
+            return HV_ERR_FAULT;
+        }
+        uint64_t n = page_room(addr + done);
+        if (n > len - done || addr + done + n < addr)
+            break;
+        done += n;
+    }
+    return 0;
+}
+
 /* An EL2 access by `core` to [addr, addr + len): every 4 KiB page it
  * touches, and its last byte, must be permitted by the effective EL2
  * regions, as they would be on the real core (SCTLR_EL2 and MAIR_EL2 as the
@@ -193,10 +241,11 @@ static int check_access(struct hv *hv, unsigned core, uint64_t addr, uint64_t le
 {
     if (!len || core >= hv->ncores)
         return 0;
-    /* An MMU module's accesses are made by the addresses the core hands it
-     * and not checked: the EL2 MPU does not exist on such a core. */
+    /* An MMU module's addresses go through its EL2 tables when guests run
+     * (the bytes must land where it mapped them); the boot path, with no
+     * RAM behind it, takes them as they come. */
     if (hv->mod->profile == 'a')
-        return 0;
+        return hv->sim_ram ? check_el2_tables(hv, core, addr, len, type) : 0;
     struct mpu_ctl ctl;
     mpu_ctl_from_regs(&ctl, hv->sysregs[core][HV_SYSREG_SCTLR_EL1],
                       hv->sysregs[core][HV_SYSREG_SCTLR_EL2], hv->sysregs[core][HV_SYSREG_HCR_EL2],
@@ -227,14 +276,37 @@ static int check_access(struct hv *hv, unsigned core, uint64_t addr, uint64_t le
 
 /* With RAM attached the bytes move; a range that is not RAM (a device)
  * reads as zeros and ignores writes, as nothing models its registers here. */
-static void ram_copy(struct hv *hv, uint64_t dst, uint64_t src, uint64_t len)
+static void ram_copy(struct hv *hv, unsigned core, uint64_t dst, uint64_t src, uint64_t len)
 {
     uint8_t buf[4096];
     for (uint64_t done = 0; done < len;) {
         uint64_t n = len - done < sizeof buf ? len - done : sizeof buf;
-        if (ram_read(hv->sim_ram, src + done, buf, n) < 0)
+        if (translates(hv)) {   /* a page at a time on both sides */
+            n = n < page_room(src + done) ? n : page_room(src + done);
+            n = n < page_room(dst + done) ? n : page_room(dst + done);
+        }
+        if (ram_read(hv->sim_ram, phys_of(hv, core, src + done), buf, n) < 0)
             memset(buf, 0, (size_t)n);
-        (void)ram_write(hv->sim_ram, dst + done, buf, n);
+        (void)ram_write(hv->sim_ram, phys_of(hv, core, dst + done), buf, n);
+        done += n;
+    }
+}
+
+/* ram_read/ram_write of [va, va + len) a page at a time when addresses
+ * translate; a read that is not RAM gives zeros. */
+static void ram_xfer(struct hv *hv, unsigned core, uint64_t va, void *buf, uint64_t len,
+                     bool write)
+{
+    for (uint64_t done = 0; done < len;) {
+        uint64_t n = len - done;
+        if (translates(hv) && n > page_room(va + done))
+            n = page_room(va + done);
+        uint64_t pa = phys_of(hv, core, va + done);
+        uint8_t *b = (uint8_t *)buf + done;
+        if (write)
+            (void)ram_write(hv->sim_ram, pa, b, n);
+        else if (ram_read(hv->sim_ram, pa, b, n) < 0)
+            memset(b, 0, (size_t)n);
         done += n;
     }
 }
@@ -249,7 +321,7 @@ static int hal_mem_copy_impl(struct hv_hal *h, unsigned core, uint64_t dst, uint
     if (rc)
         return rc;
     if (hv->sim_ram)
-        ram_copy(hv, dst, src, len);
+        ram_copy(hv, core, dst, src, len);
     struct hv_cost_acc *acc = hv_acc_current(hv);
     acc->mem_bytes += len;
     hv_charge(hv, hv->costs.copy_line * ((len + 63) / 64), &acc->cyc_mem);
@@ -263,17 +335,15 @@ static int hal_mem_set_impl(struct hv_hal *h, unsigned core, uint64_t dst, uint8
     int rc = check_access(hv, core, dst, len, MPU_ACC_WRITE);
     if (rc)
         return rc;
-    if (hv->sim_ram) {
-        if (byte == 0) {
-            (void)ram_zero(hv->sim_ram, dst, len);
-        } else {
-            uint8_t buf[256];
-            memset(buf, byte, sizeof buf);
-            for (uint64_t done = 0; done < len;) {
-                uint64_t n = len - done < sizeof buf ? len - done : sizeof buf;
-                (void)ram_write(hv->sim_ram, dst + done, buf, n);
-                done += n;
-            }
+    if (hv->sim_ram && byte == 0 && !translates(hv)) {
+        (void)ram_zero(hv->sim_ram, dst, len);
+    } else if (hv->sim_ram) {
+        uint8_t buf[256];
+        memset(buf, byte, sizeof buf);
+        for (uint64_t done = 0; done < len;) {
+            uint64_t n = len - done < sizeof buf ? len - done : sizeof buf;
+            ram_xfer(hv, core, dst + done, buf, n, true);
+            done += n;
         }
     }
     struct hv_cost_acc *acc = hv_acc_current(hv);
@@ -290,7 +360,9 @@ static int hal_mem_read_impl(struct hv_hal *h, unsigned core, uint64_t pa, void 
     int rc = check_access(hv, core, pa, len, MPU_ACC_READ);
     if (rc)
         return rc;
-    if (!hv->sim_ram || ram_read(hv->sim_ram, pa, buf, len) < 0)
+    if (hv->sim_ram)
+        ram_xfer(hv, core, pa, buf, len, false);
+    else
         memset(buf, 0, (size_t)len);
     struct hv_cost_acc *acc = hv_acc_current(hv);
     acc->mem_bytes += len;
@@ -306,7 +378,7 @@ static int hal_mem_write_impl(struct hv_hal *h, unsigned core, uint64_t pa, cons
     if (rc)
         return rc;
     if (hv->sim_ram)
-        (void)ram_write(hv->sim_ram, pa, buf, len);
+        ram_xfer(hv, core, pa, (void *)buf, len, true);
     struct hv_cost_acc *acc = hv_acc_current(hv);
     acc->mem_bytes += len;
     hv_charge(hv, hv->costs.copy_line * ((len + 63) / 64), &acc->cyc_mem);

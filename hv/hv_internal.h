@@ -5,6 +5,7 @@
 
 #include "hv/hal.h"
 #include "hv/hv.h"
+#include "hv/hv_gnttab.h"
 #include "hv/hv_trace.h"
 #include "mpu/mpu.h"
 
@@ -55,6 +56,8 @@ struct hv_pressure {
      * series is registered when the slot is first used. */
     uint16_t slot_code[MPU_MAX_REGIONS];
     struct stats_series *slot_series[MPU_MAX_REGIONS];
+    bool slots_seen;                /* slot_code and dom_cur are up to date */
+    unsigned ndomains_seen;         /* the domain count they were computed with */
 };
 
 struct hv_vcpu_slot {
@@ -149,7 +152,12 @@ void hv_charge(struct hv *hv, uint64_t cycles, uint64_t *cat);
 /* hv_account.c: operation accounting and region pressure */
 void hv_acc_op_begin(struct hv *hv, enum hv_op op);
 void hv_acc_op_end(struct hv *hv, enum hv_op op, int status);
-struct hv_cost_acc *hv_acc_current(struct hv *hv);
+/* The accumulator of the innermost operation; stack[0] is the root frame,
+ * work done outside any operation.  Inline: every HAL call charges here. */
+static inline struct hv_cost_acc *hv_acc_current(struct hv *hv)
+{
+    return &hv->stack[hv->depth ? hv->depth - 1 : 0].acc;
+}
 void hv_pressure_init(struct hv *hv);
 void hv_pressure_sample(struct hv *hv, unsigned core);
 void hv_pressure_set_phase(struct hv *hv, enum hv_phase phase);
@@ -183,6 +191,11 @@ int hv_call_map_domain_page(struct hv *hv, unsigned core, uint64_t pa, uint64_t 
 int hv_call_unmap_domain_page(struct hv *hv, unsigned core, uint64_t va);
 int hv_core_copy(struct hv *hv, unsigned core, uint64_t dst, uint64_t src, uint64_t len);
 void hv_core_clean(struct hv *hv, unsigned core, uint64_t base, uint64_t len);
+/* A read into / write from `buf` of `len` bytes at `va` at EL2, or zeroing
+ * them (`buf` unused): guest memory through map_domain_page, recorded as
+ * an access event. */
+int hv_core_access(struct hv *hv, unsigned core, uint64_t va, void *buf, uint64_t len,
+                   enum hv_access kind);
 void hv_composite_begin(struct hv *hv, enum hv_op op, int domain);
 void hv_composite_end(struct hv *hv, enum hv_op op, int rc);
 void hv_emit_simple(struct hv *hv, enum hv_ev_kind kind, unsigned core, int domain, uint64_t a);
@@ -230,6 +243,13 @@ void hv_expo_export(struct hv *hv);
 /* A descriptor of the page-table storage (the attached RAM or the model's
  * own); 0 when `pa` is not RAM.  For tests and walks. */
 uint64_t hv_pt_read(struct hv *hv, uint64_t pa);
+/* hv_el2_xlat.c: `va` of the hypervisor on `core` through the EL2 tables
+ * the module built (identity with SCTLR_EL2.M off); -1: not mapped, or a
+ * write to a read-only page. */
+int hv_el2_translate(struct hv *hv, unsigned core, uint64_t va, bool write, uint64_t *pa);
+/* hv_trace.c: the physical address of `va` when it lies in a page `core`
+ * holds through map_domain_page (*held true), else `va` itself. */
+uint64_t hv_held_pa_of(struct hv *hv, unsigned core, uint64_t va, bool *held);
 int hv_pt_store(struct hv *hv, uint64_t pa, uint64_t value);
 
 /* hv_guest.c, hv_trap.c, hv_hypercall.c: guests at run time. */
@@ -250,6 +270,7 @@ struct hv_guests {
         struct hv_guest_counts counts;
         struct hv_vpl011 uart;
     } dom[HV_MAX_DOMAINS];
+    struct hv_gnttab gnttab;        /* grant tables (hv_gnttab.c) */
 };
 
 void hv_guest_output(struct hv_guests *g, int domain, const char *bytes, size_t len);

@@ -32,6 +32,7 @@ const char *machine_stop_name(enum machine_stop s)
     case MACHINE_STOP_DEADLOCK: return "deadlock";
     case MACHINE_STOP_ALL_OFF: return "all-cores-off";
     case MACHINE_STOP_REQUESTED: return "stop-requested";
+    case MACHINE_STOP_CYCLE_LIMIT: return "cycle-limit";
     }
     return "?";
 }
@@ -263,6 +264,29 @@ void machine_start_program(struct machine *m, struct loaded_image *img)
 
 /* ---- the scheduler ----------------------------------------------------- */
 
+/* "stopped after COUNT UNIT (OPTION)": an embedder running in short slices
+ * gets one at the end of every slice, so it is put together without
+ * printf. */
+static void limit_message(char *out, size_t n, uint64_t count, const char *rest)
+{
+    static const char head[] = "stopped after ";
+    char digits[20];
+    size_t k = 0;
+    do {
+        digits[k++] = (char)('0' + count % 10);
+        count /= 10;
+    } while (count);
+    size_t len = 0;
+    for (size_t i = 0; head[i] && len + 1 < n; i++)
+        out[len++] = head[i];
+    while (k && len + 1 < n)
+        out[len++] = digits[--k];
+    for (size_t i = 0; rest[i] && len + 1 < n; i++)
+        out[len++] = rest[i];
+    if (n)
+        out[len] = 0;
+}
+
 static bool stop_is_final(enum cpu_stop r)
 {
     return r == CPU_STOP_EXIT || r == CPU_STOP_SYSTEM_OFF || r == CPU_STOP_SYSTEM_RESET ||
@@ -272,19 +296,54 @@ static bool stop_is_final(enum cpu_stop r)
 struct machine_result machine_run(struct machine *m, uint64_t max_insns,
                                   void (*progress)(void *ctx, uint64_t insns), void *ctx)
 {
+    return machine_run_cycles(m, max_insns, 0, progress, ctx);
+}
+
+struct machine_result machine_run_cycles(struct machine *m, uint64_t max_insns, uint64_t max_cycles,
+                                         void (*progress)(void *ctx, uint64_t insns), void *ctx)
+{
     struct machine_result res;
     memset(&res, 0, sizeof res);
     uint64_t next_progress = 1u << 24;
+    /* Without the cycle model a cycle is an instruction: the tighter of the
+     * two bounds is the instruction limit, and the hot loop stays as it is. */
+    bool cycles_are_insns = false;
+    uint64_t timed_bound = 0;
+    if (max_cycles && m->timing) {
+        timed_bound = max_cycles;
+    } else if (max_cycles && (!max_insns || max_cycles < max_insns)) {
+        max_insns = max_cycles;
+        cycles_are_insns = true;
+    }
     for (;;) {
         bool anyone_ran = false;
         bool anyone_waiting = false;
+        bool anyone_at_bound = false;
         for (unsigned i = 0; i < m->ncores; i++) {
             struct cpu *c = m->cores[i];
             uint64_t budget = m->cfg.quantum;
             if (max_insns && max_insns - m->total_insns < budget)
                 budget = max_insns - m->total_insns;
             m->running_core = i;
+            /* Cycle model: once per turn, a core at the bound sits out; the
+             * hook stops the others at the bound inside the turn. */
+            if (timed_bound) {
+                if (machine_core_cycles(m, i) >= timed_bound) {
+                    anyone_at_bound = true;
+                    continue;
+                }
+                machine_timing_stop_at(m, timed_bound);
+            }
             struct cpu_run_result r = cpu_run(c, budget);
+            if (timed_bound) {
+                machine_timing_stop_at(m, 0);
+                if (machine_timing_bound_hit(m)) {
+                    r.reason = CPU_STOP_LIMIT;
+                    anyone_at_bound = true;
+                }
+            }
+            if (m->hv)
+                machine_hv_poll_timers(m, i);
             m->total_insns += r.insns;
             if (r.insns)
                 anyone_ran = true;
@@ -316,15 +375,23 @@ struct machine_result machine_run(struct machine *m, uint64_t max_insns,
             if (r.reason == CPU_STOP_WFI || r.reason == CPU_STOP_WFE)
                 anyone_waiting = true;
             if (max_insns && m->total_insns >= max_insns) {
-                res.reason = MACHINE_STOP_LIMIT;
-                snprintf(res.message, sizeof res.message,
-                         "stopped after %" PRIu64 " instructions (--max-insns)", m->total_insns);
+                res.reason = cycles_are_insns ? MACHINE_STOP_CYCLE_LIMIT : MACHINE_STOP_LIMIT;
+                limit_message(res.message, sizeof res.message, m->total_insns,
+                              cycles_are_insns
+                                  ? " cycles (--max-cycles; without --timing on a cycle is an instruction)"
+                                  : " instructions (--max-insns)");
                 goto done;
             }
         }
         if (progress && m->total_insns >= next_progress) {
             progress(ctx, m->total_insns);
             next_progress = m->total_insns + (1u << 24);
+        }
+        if (!anyone_ran && anyone_at_bound) {
+            /* every core that can run has reached the bound */
+            res.reason = MACHINE_STOP_CYCLE_LIMIT;
+            limit_message(res.message, sizeof res.message, machine_cycles(m), " cycles (--max-cycles)");
+            goto done;
         }
         if (!anyone_ran) {
             /* No core executed anything this round: with no device that could

@@ -55,6 +55,10 @@ struct machine_config {
     const struct machine_range *external;
     unsigned nexternal;
     uint8_t *(*external_host_ptr)(void *ctx, uint64_t pa, bool write);
+    /* A read of len bytes there with no side effect the run could see (no
+     * device access, no statistics), for the cycle model's table walks;
+     * 0, or -1 when the bytes cannot be read so.  May be NULL. */
+    int (*external_peek)(void *ctx, uint64_t pa, void *buf, size_t len);
     void *external_ctx;
 };
 
@@ -73,6 +77,7 @@ enum machine_stop {
     MACHINE_STOP_DEADLOCK,      /* every core waits for something that cannot come */
     MACHINE_STOP_ALL_OFF,       /* every core powered off */
     MACHINE_STOP_REQUESTED,     /* cpu_request_stop() on the running core */
+    MACHINE_STOP_CYCLE_LIMIT,   /* --max-cycles reached */
 };
 
 struct machine_result {
@@ -129,6 +134,18 @@ void machine_start_program(struct machine *m, struct loaded_image *img);
 struct machine_result machine_run(struct machine *m, uint64_t max_insns,
                                   void (*progress)(void *ctx, uint64_t insns), void *ctx);
 
+/* machine_run with a bound in cycles as well: the run also stops once the
+ * machine's clock reaches `max_cycles` (0 = no limit), with
+ * MACHINE_STOP_CYCLE_LIMIT.  With the cycle model on, every core runs until
+ * its own count reaches the bound (cores that wait or are off stay where
+ * they are): the bound is checked at each scheduling turn, and inside a turn
+ * the core stops at the first instruction boundary at or past it, so a core
+ * passes the bound by less than the cycles of its last instruction.  With
+ * the model off a cycle is an instruction: the bound is on the instructions
+ * of all cores, exactly, as max_insns is. */
+struct machine_result machine_run_cycles(struct machine *m, uint64_t max_insns, uint64_t max_cycles,
+                                         void (*progress)(void *ctx, uint64_t insns), void *ctx);
+
 /* Writes the run's figures into the registry (core counts, MPU figures,
  * RAM touched) and the summary block. */
 void machine_export_stats(const struct machine *m, const struct machine_result *r, struct stats *s);
@@ -153,6 +170,18 @@ int machine_timing_attach(struct machine *m, struct msa_error *err);
 void machine_timing_program_loaded(struct machine *m);
 void machine_timing_export(const struct machine *m, struct stats *s);
 void machine_timing_free(struct machine *m);
+/* Cycles of one core: the cycle model's count with timing on, else the
+ * core's instructions.  The machine's clock, machine_cycles(): the most
+ * advanced core's cycles with timing on (the run's elapsed time, as the
+ * statistics' summary gives it), else the instructions of all cores. */
+uint64_t machine_core_cycles(const struct machine *m, unsigned core);
+uint64_t machine_cycles(const struct machine *m);
+/* For machine_run_cycles, timing on: the running core (m->running_core)
+ * stops (as cpu_request_stop does) after the instruction that brings its
+ * cycles to `at` or past it; 0 = never (and no cost per instruction).  machine_timing_bound_hit() then says that
+ * the stop was the bound's, not a request of someone else, and forgets it. */
+void machine_timing_stop_at(struct machine *m, uint64_t at);
+bool machine_timing_bound_hit(struct machine *m);
 
 /* Guests under a hypervisor model (sim/machine_hv.c), profile r: the model
  * (`module`, --hv-opt `options`) is created on the machine's MPUs and RAM
@@ -169,6 +198,11 @@ struct machine_hv_config {
     const char *const *guests;
     unsigned nguests;
     bool check_every_op;          /* the consistency check after every operation */
+    const char *trace_out;        /* record the model's requests there (NULL: no) */
+    /* With a platform that has xen,domain nodes: ADDR:FILE, the files of
+     * their multiboot modules (the guests come from the tree then). */
+    const char *const *modules;
+    unsigned nmodules;
 };
 struct stats;
 int machine_hv_attach(struct machine *m, const struct machine_hv_config *hc, struct stats *stats,
@@ -181,5 +215,22 @@ int machine_hv_exit_status(const struct machine *m, const struct machine_result 
 /* The model's figures and the guests' counters into the model's registry. */
 void machine_hv_export(struct machine *m);
 void machine_hv_free(struct machine *m);
+/* After a core's turn: the scheduler's slice timer (CNTHP) raises the
+ * core's IRQ line when it fires, as the interrupt controller would. */
+void machine_hv_poll_timers(struct machine *m, unsigned core);
+/* sim/machine_hv_modules.c: loads the files of the xen,domain nodes'
+ * modules (`modules`: ADDR:FILE) where the tree places them; entries[d]
+ * gets domain d's entry point. */
+struct loaded_image;
+int machine_hv_load_modules(struct machine *m, const char *const *modules, unsigned nmodules,
+                            uint64_t *entries, struct msa_error *err);
+/* Moves a loaded image's bytes [low, high) to `to` (checked to have
+ * `room` bytes of RAM), leaving zeros behind: as a bootloader leaves a
+ * module. */
+int machine_hv_move_image(struct machine *m, const char *path, const struct loaded_image *img,
+                          uint64_t to, uint64_t room, struct msa_error *err);
+/* Writes the --trace-out file whole (nothing to do without one); a run
+ * that fails before this leaves no file. */
+int machine_hv_trace_finish(struct machine *m, struct msa_error *err);
 
 #endif

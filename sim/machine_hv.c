@@ -21,25 +21,29 @@
  * 16 MiB slots from GUEST_IMAGE_BASE).  The model places the vCPUs on the
  * cores; with fewer cores than vCPUs (--cores 1, say) a core's vCPUs take
  * turns, round robin in vCPU order: at a yield or a block (SCHEDOP_yield,
- * SCHEDOP_block, trapped WFI/WFE), at a trap once the vCPU has run its
- * time slice (--hv-opt slice=N instructions, default DEFAULT_SLICE), and
- * when its domain shuts down.  A switch saves the vCPU's registers and
+ * SCHEDOP_block, trapped WFI/WFE), when the slice timer's interrupt ends
+ * its time slice (--hv-opt slice=N instructions, default DEFAULT_SLICE) or
+ * a trap comes after it, and when its domain shuts down.  A switch saves the vCPU's registers and
  * EL1 state (struct vcpu_context), calls the model's context switch (the
  * stage-2 regions of the domains, counted as context_switches) and
  * restores the next vCPU.  The run ends when every core is off: exit 0
  * when every domain powered off, 1 when one crashed. */
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cpu/cpu.h"
 #include "hv/hal.h"
 #include "hv/hv.h"
+#include "mpu/mpu.h"
 #include "sim/loader.h"
 #include "sim/machine.h"
 #include "sim/platform.h"
 #include "sim/ram.h"
+#include "sim/stats.h"
 #include "sim/symbols.h"
+#include "sim/trace_record.h"
 
 /* Where an arm64 Image guest is put (an ELF goes to its own addresses):
  * RAM on fvp-r, clear of the hypervisor's image (from 2 MiB), its heap
@@ -58,6 +62,10 @@
 #define ENC_SCTLR_EL1 CPU_SYSREG_ENC(3, 0, 1, 0, 0)
 #define ENC_SCTLR_EL2 CPU_SYSREG_ENC(3, 4, 1, 0, 0)
 #define ENC_MAIR_EL2 CPU_SYSREG_ENC(3, 4, 10, 2, 0)
+#define ENC_VTTBR_EL2 CPU_SYSREG_ENC(3, 4, 2, 1, 0)
+#define ENC_CNTHP_CTL_EL2 CPU_SYSREG_ENC(3, 4, 14, 2, 1)
+#define ENC_CNTHP_CVAL_EL2 CPU_SYSREG_ENC(3, 4, 14, 2, 2)
+#define ENC_VBAR_EL2 CPU_SYSREG_ENC(3, 4, 12, 0, 0)
 #define ENC_ESR_EL1 CPU_SYSREG_ENC(3, 0, 5, 2, 0)
 #define ENC_FAR_EL1 CPU_SYSREG_ENC(3, 0, 6, 0, 0)
 #define ENC_ELR_EL1 CPU_SYSREG_ENC(3, 0, 4, 0, 1)
@@ -90,6 +98,9 @@ static const uint32_t vcpu_sysregs[] = {
     CPU_SYSREG_ENC(3, 3, 13, 0, 2),  /* TPIDR_EL0 */
     CPU_SYSREG_ENC(3, 3, 13, 0, 3),  /* TPIDRRO_EL0 */
     CPU_SYSREG_ENC(3, 0, 14, 1, 0),  /* CNTKCTL_EL1 */
+    /* PRSELR_EL1: the model restores the EL1 MPU's regions, not the
+     * selector the guest left, which the next guest would see. */
+    CPU_SYSREG_ENC(3, 0, 6, 2, 1),
 };
 #define VCPU_NSYSREGS (sizeof vcpu_sysregs / sizeof vcpu_sysregs[0])
 
@@ -103,10 +114,15 @@ struct vcpu_context {
 };
 
 /* Instructions a vCPU runs before another vCPU of its core gets the core
- * (--hv-opt slice=N).  The slice is checked when the vCPU traps to the
- * hypervisor (hypercall, MMIO, WFI/WFE, abort): the machine has no timer
- * interrupt wired to EL2, so a vCPU that never traps is never preempted. */
+ * (--hv-opt slice=N), as Xen's credit scheduler does with its time slice:
+ * the scheduler sets the core's EL2 physical timer (CNTHP, counting
+ * instructions as the system counter does here) to the end of the slice;
+ * its interrupt, routed to EL2 by HCR_EL2.IMO, preempts the vCPU (the
+ * machine polls the timer output after each core's turn, standing in for
+ * the interrupt controller).  A trap after the slice ends also switches. */
 #define DEFAULT_SLICE 100000u
+/* The vector offset of an IRQ taken from a lower EL in AArch64. */
+#define VECTOR_IRQ_LOWER 0x480u
 
 struct machine_hv {
     struct hv *hv;
@@ -122,9 +138,16 @@ struct machine_hv {
     unsigned reason[HV_MAX_DOMAINS];
     bool failed;
     char message[MSA_ERROR_MAX];
+    uint64_t preemptions;                 /* slice timer interrupts that switched vCPUs */
+    struct stats *stats;
+    /* --trace-out: the recording, and the device tree it embeds (the
+     * platform with the guests as xen,domain nodes). */
+    struct trace_recording *rec;
+    unsigned char *trace_dtb;
+    size_t tree_domains;                  /* xen,domain nodes the platform came with */
     /* A guest whose abort handler faults again (no vectors set up, say)
-     * would take the same injected abort forever: the run stops instead,
-     * as the core does for its own fault loops. */
+     * would take the same injected abort forever: its domain is crashed
+     * instead, the run goes on with the others and exits 1. */
     struct inject_watch {
         uint64_t elr, icount;
         uint32_t esr;
@@ -155,12 +178,11 @@ static char *dup_str(const char *s)
     return p;
 }
 
-/* Moves the loaded image [low, high) to `to`, leaving zeros behind. */
-static int stage_module(struct machine *m, const char *path, const struct loaded_image *img,
-                        uint64_t to, struct msa_error *err)
+int machine_hv_move_image(struct machine *m, const char *path, const struct loaded_image *img,
+                          uint64_t to, uint64_t room, struct msa_error *err)
 {
     uint64_t len = img->high - img->low;
-    if (!platform_ram_contains(m->plat, to, GUEST_MEM_SIZE))
+    if (!platform_ram_contains(m->plat, to, room))
         return msa_error_set(err, "%s: no RAM at 0x%" PRIx64 " for the guest's boot module",
                              path, to);
     uint8_t buf[4096];
@@ -285,6 +307,16 @@ static int next_vcpu(const struct machine_hv *h, unsigned core, int cur)
     return -1;
 }
 
+/* The running vCPU's slice starts now: the core's EL2 physical timer is
+ * set to its end when another vCPU waits for the core, off otherwise. */
+static void arm_slice_timer(struct machine_hv *h, struct cpu *c)
+{
+    h->slice_start[c->id] = c->icount;
+    bool shared = next_vcpu(h, c->id, h->core_vcpu[c->id]) >= 0;
+    cpu_sysreg_set(c, ENC_CNTHP_CVAL_EL2, c->icount + h->slice);
+    cpu_sysreg_set(c, ENC_CNTHP_CTL_EL2, shared ? 1 : 0);
+}
+
 static void fail(struct machine_hv *h, const char *msg)
 {
     if (!h->failed)
@@ -315,7 +347,64 @@ static bool switch_vcpu(struct machine *m, struct cpu *c, bool save)
     load_el2_state(h, c, c->id);
     restore_context(c, &h->ctx[next]);
     h->core_vcpu[c->id] = next;
-    h->slice_start[c->id] = c->icount;
+    arm_slice_timer(h, c);
+    return true;
+}
+
+/* The slice timer's interrupt: the vCPU is preempted where it was. */
+static void on_slice_timer(struct machine *m, struct cpu *c)
+{
+    struct machine_hv *h = m->hv;
+    struct cpu_irq_lines lines = c->lines;
+    lines.irq = false;
+    cpu_set_irq_lines(c, &lines);
+    cpu_sysreg_set(c, ENC_CNTHP_CTL_EL2, 0);
+    if (switch_vcpu(m, c, true))
+        h->preemptions++;
+    else
+        arm_slice_timer(h, c);
+    cpu_eret(c);
+}
+
+void machine_hv_poll_timers(struct machine *m, unsigned core)
+{
+    struct machine_hv *h = m->hv;
+    if (!h || core >= m->ncores || h->core_vcpu[core] < 0)
+        return;
+    struct cpu *c = m->cores[core];
+    if ((cpu_timer_lines(c) & 4) && !c->lines.irq) {
+        struct cpu_irq_lines lines = c->lines;
+        lines.irq = true;
+        cpu_set_irq_lines(c, &lines);
+    }
+}
+
+#define SHUTDOWN_CRASH 3u
+
+/* Whether the abort about to be injected is the same one again, with no
+ * progress in between, for the INJECT_LOOP_LIMIT-th time; the message
+ * names it. */
+static bool inject_loops(struct machine_hv *h, struct cpu *c, const struct hv_trap *t,
+                         const struct hv_guest_outcome *out)
+{
+    struct inject_watch *lp = &h->inject_loop[c->id];
+    if (lp->elr == t->elr && lp->esr == out->inject_esr && c->icount - lp->icount < INJECT_LOOP_PROGRESS)
+        lp->repeats++;
+    else
+        lp->repeats = 0;
+    lp->elr = t->elr;
+    lp->esr = out->inject_esr;
+    lp->icount = c->icount;
+    if (lp->repeats < INJECT_LOOP_LIMIT)
+        return false;
+    lp->repeats = 0;
+    if (!h->failed)
+        snprintf(h->message, sizeof h->message,
+                 "core %u: the guest is stuck in a loop of injected aborts: PC 0x%llx at EL1, "
+                 "ESR_EL1 0x%08x (EC 0x%02x), FAR 0x%llx; its domain was crashed",
+                 c->id, (unsigned long long)t->elr, out->inject_esr, out->inject_esr >> 26,
+                 (unsigned long long)out->inject_far);
+    h->failed = true;
     return true;
 }
 
@@ -325,6 +414,10 @@ static void on_exception(void *ctx, struct cpu *c, unsigned target_el, uint32_t 
     struct machine_hv *h = m->hv;
     if (!h || target_el != 2 || c->id >= MACHINE_MAX_CORES || h->core_vcpu[c->id] < 0)
         return;
+    if (((c->pc - sr(c, ENC_VBAR_EL2)) & 0x7FF) == VECTOR_IRQ_LOWER) {
+        on_slice_timer(m, c);
+        return;
+    }
     uint64_t regs[31];
     for (unsigned i = 0; i < 31; i++)
         regs[i] = cpu_get_x(c, i);
@@ -352,6 +445,12 @@ static void on_exception(void *ctx, struct cpu *c, unsigned target_el, uint32_t 
     for (unsigned k = 0; k < info->ndomains && d < 0; k++)
         if (hv_vcpu_index(h->hv, (int)k, 0) == h->core_vcpu[c->id])
             d = (int)k;
+    if (out.action == HV_ACT_INJECT_ABORT && inject_loops(h, c, &t, &out)) {
+        /* The domain is crashed (Xen's domain_crash); the other vCPUs of
+         * the core go on. */
+        out.action = HV_ACT_SHUTDOWN;
+        out.reason = SHUTDOWN_CRASH;
+    }
     switch (out.action) {
     case HV_ACT_SHUTDOWN:
         if (d >= 0 && !h->shut[d]) {
@@ -367,29 +466,9 @@ static void on_exception(void *ctx, struct cpu *c, unsigned target_el, uint32_t 
             park_core(c);
         }
         return;
-    case HV_ACT_INJECT_ABORT: {
-        struct inject_watch *lp = &h->inject_loop[c->id];
-        if (lp->elr == t.elr && lp->esr == out.inject_esr && c->icount - lp->icount < INJECT_LOOP_PROGRESS)
-            lp->repeats++;
-        else
-            lp->repeats = 0;
-        lp->elr = t.elr;
-        lp->esr = out.inject_esr;
-        lp->icount = c->icount;
-        if (lp->repeats >= INJECT_LOOP_LIMIT) {
-            if (!h->failed)
-                snprintf(h->message, sizeof h->message,
-                         "core %u: the guest is stuck in a loop of injected aborts: PC 0x%llx at EL1, "
-                         "ESR_EL1 0x%08x (EC 0x%02x), FAR 0x%llx",
-                         c->id, (unsigned long long)t.elr, out.inject_esr, out.inject_esr >> 26,
-                         (unsigned long long)out.inject_far);
-            h->failed = true;
-            park_core(c);
-            return;
-        }
+    case HV_ACT_INJECT_ABORT:
         inject_abort(c, &t, &out);
         break;
-    }
     default:
         /* Yield and block give the core to the next vCPU; alone on its
          * core (and with no event sources) the vCPU runs on at once, as
@@ -413,6 +492,7 @@ static void load_el2_state(struct machine_hv *h, struct cpu *c, unsigned core)
         {HV_SYSREG_HCR_EL2, ENC_HCR_EL2},     {HV_SYSREG_VSCTLR_EL2, ENC_VSCTLR_EL2},
         {HV_SYSREG_VTCR_EL2, ENC_VTCR_EL2},   {HV_SYSREG_SCTLR_EL1, ENC_SCTLR_EL1},
         {HV_SYSREG_SCTLR_EL2, ENC_SCTLR_EL2}, {HV_SYSREG_MAIR_EL2, ENC_MAIR_EL2},
+        {HV_SYSREG_VTTBR_EL2, ENC_VTTBR_EL2},
     };
     for (size_t i = 0; i < sizeof regs / sizeof regs[0]; i++)
         (void)cpu_sysreg_set(c, regs[i].enc, hv_sysreg_value(h->hv, core, regs[i].reg));
@@ -432,33 +512,86 @@ static int boot_model(struct machine_hv *h, struct msa_error *err)
     return 0;
 }
 
+/* The recording starts before the model boots, so the trace holds the
+ * whole run: boot, domain construction, and the guests' requests. */
+static int start_trace(struct machine *m, const struct machine_hv_config *hc,
+                       struct hv_config *cfg, struct msa_error *err)
+{
+    struct machine_hv *h = m->hv;
+    size_t size;
+    if (platform_dtb_with_domains(m->plat, h->tree_domains, &h->trace_dtb, &size, err) < 0)
+        return -1;
+    /* The header takes the region counts from the configuration; the
+     * machine's MPUs are what the model got. */
+    if (m->mpus) {
+        cfg->mpu_regions = m->mpus[0].el2.nregions;
+        cfg->el1_mpu_regions = m->mpus[0].el1.nregions;
+    }
+    struct trace_header th;
+    if (trace_header_with_dtb(m->plat->source, h->trace_dtb, size, cfg,
+                              "recorded by msasim run: the guests are the device tree's "
+                              "xen,domain nodes", &th, err) < 0)
+        return -1;
+    return trace_record_start(h->hv, hc->trace_out, &th, &h->rec, err);
+}
+
+int machine_hv_trace_finish(struct machine *m, struct msa_error *err)
+{
+    if (!m->hv || !m->hv->rec)
+        return 0;
+    int rc = trace_record_finish(m->hv->rec, err);
+    m->hv->rec = NULL;
+    return rc;
+}
+
 int machine_hv_attach(struct machine *m, const struct machine_hv_config *hc, struct stats *stats,
                       struct msa_error *err)
 {
     if (m->hv)
         return msa_error_set(err, "--hv: the machine already runs a hypervisor model");
-    if (m->profile != 'r')
-        return msa_error_set(err, "--hv %s: guests run on profile r (Armv8-R) cores; %s has "
-                             "profile %c cores", hc->module, m->plat->source, m->profile);
-    if (hc->nguests == 0)
+    /* The module says which cores it manages: the EL2 MPU (r) or the EL2
+     * MMU and stage-2 page tables (a). */
+    const struct hv_module_ops *ops;
+    void *dl;
+    if (hv_module_resolve(hc->module, &ops, &dl, err) < 0)
+        return -1;
+    char want = ops->profile ? ops->profile : 'r';
+    hv_module_release(dl);
+    if (m->profile != want)
+        return msa_error_set(err, "--hv %s: the model manages profile %c cores; %s has "
+                             "profile %c cores (--profile, --platform)", hc->module, want,
+                             m->plat->source, m->profile);
+    size_t tree_domains = m->plat->domains.count;
+    if (tree_domains && hc->nguests)
+        return msa_error_set(err, "%s: has %zu xen,domain node%s: the guests are their "
+                             "multiboot modules (--module ADDR:FILE), not files on the command "
+                             "line", m->plat->source, tree_domains, tree_domains == 1 ? "" : "s");
+    if (!tree_domains && hc->nmodules)
+        return msa_error_set(err, "--module %s: %s has no xen,domain nodes whose modules it "
+                             "could fill; give the guests on the command line instead",
+                             hc->modules[0], m->plat->source);
+    if (!tree_domains && hc->nguests == 0)
         return msa_error_set(err, "--hv %s: no guest given; expected one or more guest files "
-                             "(ELF or arm64 Image)", hc->module);
-    if (m->plat->domains.count)
-        return msa_error_set(err, "%s: has %zu xen,domain nodes: guests from the device tree's "
-                             "/chosen modules are not supported yet; give a platform without "
-                             "domains and the guests on the command line", m->plat->source,
-                             m->plat->domains.count);
+                             "(ELF or arm64 Image), or a platform with xen,domain nodes",
+                             hc->module);
+    if (tree_domains > HV_MAX_DOMAINS)
+        return msa_error_set(err, "%s: %zu xen,domain nodes: the model holds at most %u domains",
+                             m->plat->source, tree_domains, HV_MAX_DOMAINS);
     struct machine_hv *h = calloc(1, sizeof *h);
     if (!h)
         return msa_error_set(err, "out of memory");
     m->hv = h;
     for (unsigned c = 0; c < MACHINE_MAX_CORES; c++)
         h->core_vcpu[c] = -1;
+    h->tree_domains = tree_domains;
+    h->stats = stats;
 
     uint64_t entries[HV_MAX_DOMAINS];
     if (hc->nguests > HV_MAX_DOMAINS)
         return msa_error_set(err, "%u guests: the model holds at most %u domains", hc->nguests,
                              HV_MAX_DOMAINS);
+    if (tree_domains && machine_hv_load_modules(m, hc->modules, hc->nmodules, entries, err) < 0)
+        return -1;
     for (unsigned i = 0; i < hc->nguests; i++) {
         struct loaded_image img;
         uint64_t at = GUEST_IMAGE_BASE + (uint64_t)i * GUEST_MEM_SIZE;
@@ -474,10 +607,10 @@ int machine_hv_attach(struct machine *m, const struct machine_hv_config *hc, str
         loaded_image_release(&img);
         uint64_t module = GUEST_MODULE_BASE + (uint64_t)i * GUEST_MEM_SIZE;
         if (add_domain(m, i, hc->guests[i], &img, module, err) < 0 ||
-            stage_module(m, hc->guests[i], &img, module, err) < 0)
+            machine_hv_move_image(m, hc->guests[i], &img, module, GUEST_MEM_SIZE, err) < 0)
             return -1;
     }
-    h->ndomains = hc->nguests;
+    h->ndomains = tree_domains ? (unsigned)tree_domains : hc->nguests;
 
     /* With fewer cores than the device tree lists (--cores), the model
      * sees the cores that exist: the others' cpu nodes are dropped, and
@@ -521,6 +654,8 @@ int machine_hv_attach(struct machine *m, const struct machine_hv_config *hc, str
     cfg.ram = m->ram;
     cfg.check = hc->check_every_op ? HV_CHECK_EVERY : HV_CHECK_END;
     int created = hv_create(&cfg, m->plat, stats, &h->hv, err);
+    if (created == HV_RUN_OK && hc->trace_out && start_trace(m, hc, &cfg, err) < 0)
+        created = HV_RUN_FAILED;
     free(opts);
     if (created != HV_RUN_OK)
         return -1;
@@ -530,8 +665,10 @@ int machine_hv_attach(struct machine *m, const struct machine_hv_config *hc, str
     if (!h->guests)
         return msa_error_set(err, "out of memory");
     /* The model copied the kernels: drop what the cores decoded. */
-    for (unsigned i = 0; i < hc->nguests; i++) {
+    for (unsigned i = 0; i < h->ndomains; i++) {
         const struct hv_domain_info *di = &hv_info(h->hv)->domains[i];
+        if (di->nstatic_mem == 0)
+            continue;
         cpu_cluster_code_written(m->cluster, di->static_mem[0].base, di->static_mem[0].size);
     }
 
@@ -540,6 +677,10 @@ int machine_hv_attach(struct machine *m, const struct machine_hv_config *hc, str
         hooks.on_exception = on_exception;
         hooks.ctx = m;
         cpu_set_hooks(m->cores[i], &hooks);
+        /* No debugger sits behind a guest: HLT #0xF000 is UNDEFINED, as
+         * on a board under Xen, instead of a semihosting call by which a
+         * guest could print past the hypervisor or end the whole run. */
+        m->cores[i]->cfg.semihosting = false;
     }
     h->nvcpus = hv_nvcpus(h->hv);
     h->ctx = calloc(h->nvcpus ? h->nvcpus : 1, sizeof *h->ctx);
@@ -570,6 +711,9 @@ int machine_hv_attach(struct machine *m, const struct machine_hv_config *hc, str
         cpu_tlb_flush(c);
         h->core_vcpu[core] = v;
     }
+    for (unsigned core = 0; core < m->ncores; core++)
+        if (h->core_vcpu[core] >= 0)
+            arm_slice_timer(h, m->cores[core]);
     m->entry = entries[0];
     return 0;
 }
@@ -602,6 +746,13 @@ void machine_hv_export(struct machine *m)
     if (m->hv->guests)
         hv_guests_export(m->hv->guests);
     hv_export_stats(m->hv->hv);
+    if (m->hv->stats) {
+        uint64_t *p = stats_counter(m->hv->stats, "hv.preemptions",
+                                    "vCPUs preempted by the slice timer's interrupt");
+        if (p)
+            *p = m->hv->preemptions;
+        stats_summary_set(m->hv->stats, "guest_preemptions", (double)m->hv->preemptions);
+    }
 }
 
 void machine_hv_free(struct machine *m)
@@ -609,6 +760,8 @@ void machine_hv_free(struct machine *m)
     if (!m->hv)
         return;
     hv_guests_free(m->hv->guests);
+    trace_record_abort(m->hv->rec);
+    free(m->hv->trace_dtb);
     hv_destroy(m->hv->hv);
     free(m->hv->ctx);
     free(m->hv->vcpu_off);

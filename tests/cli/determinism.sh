@@ -2,7 +2,8 @@
 # Same input, same output: every workload below runs twice and both runs
 # must give byte-identical standard output and statistics JSON.  Covers the
 # multi-core scheduler (virt with 2 cores, fvp-r with 4 under an MPU
-# program), the cycle model, and a hypervisor boot.
+# program), the cycle model, a hypervisor boot, guests under the hypervisor
+# model (sharing a core, and with the cycle model) and trace replays.
 . tests/cli/lib.sh
 
 BUILD=${BUILD:-build}
@@ -50,5 +51,20 @@ if need "$W/psci.elf"; then
 fi
 twice boot "$MSASIM" boot
 twice boot-virt "$MSASIM" boot --platform virt
+
+# Guests under the hypervisor model: two domains sharing one core (the
+# round robin), the same on their own cores with the cycle model, and the
+# replay of a recorded run and of an imported Xen boot log.
+G=$W/guests
+if need "$G/sched.elf" && need "$G/sched2.elf"; then
+    twice hv-shared "$MSASIM" run --hv xen-mpu --cores 1 "$G/sched.elf" "$G/sched2.elf"
+    grep -Eq '"context_switches": [1-9]' "$TMP/hv-shared.1.json" ||
+        fail "hv-shared: no context switches, the round robin did not run"
+    twice hv-timing "$MSASIM" run --hv xen-mpu --cores 2 --timing on "$G/sched.elf" "$G/sched2.elf"
+    "$MSASIM" run --hv xen-mpu --cores 1 --trace-out "$TMP/hv.mtrace" "$G/sched.elf" "$G/sched2.elf" \
+        >/dev/null 2>&1 || fail "hv-shared: recording a trace failed"
+    twice replay-run "$MSASIM" replay "$TMP/hv.mtrace"
+fi
+twice replay-xenlog "$MSASIM" replay traces/zcu102-xen4.16-dom0less.mtrace.gz
 
 finish

@@ -57,6 +57,9 @@
 #define XMM_TCR_EL2 (16ull | 1ull << 8 | 1ull << 10 | 3ull << 12 | 5ull << 16)
 /* VTCR_EL2: T0SZ 24 (40-bit IPA), SL0 1 (level 1), WBWA, IS, 4K, PS 40. */
 #define XMM_VTCR_EL2 (24ull | 1ull << 6 | 1ull << 8 | 1ull << 10 | 3ull << 12 | 2ull << 16)
+/* HCR_EL2 while a guest vCPU runs: VM, FMO, IMO, TWI, TWE, TSC, RW. */
+#define XMM_HCR_GUEST (1ull << 0 | 1ull << 3 | 1ull << 4 | 1ull << 13 | 1ull << 14 | 1ull << 19 | \
+                       1ull << 31)
 
 struct xmm_slot {
     uint64_t pa;

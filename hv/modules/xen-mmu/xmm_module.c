@@ -267,6 +267,9 @@ static int xmm_context_switch(void *state, struct hv_hal *h, unsigned core,
     if (next->domain >= 0 && next->domain < HV_MAX_DOMAINS && st->dom[next->domain].created) {
         const struct xmm_domain *dom = &st->dom[next->domain];
         vttbr = (uint64_t)dom->vmid << 48 | dom->root;
+        /* The vCPU's HCR_EL2 (Xen's p2m_restore_state): stage 2 on, EL1 in
+         * AArch64, interrupts, SMC, WFI and WFE to EL2. */
+        hal_sysreg_write(h, core, HV_SYSREG_HCR_EL2, XMM_HCR_GUEST);
         hal_sysreg_write(h, core, HV_SYSREG_VTCR_EL2, XMM_VTCR_EL2);
     }
     hal_sysreg_write(h, core, HV_SYSREG_VTTBR_EL2, vttbr);

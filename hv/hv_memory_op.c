@@ -18,7 +18,22 @@
  * wholly in the domain's memory (nothing done); only an unreadable
  * reservation (-EFAULT), a foreign domain (-EPERM) or an unmodelled command
  * (-ENOSYS) give a negative errno.  The extents done are the result; the
- * model keeps no per-domain page counts. */
+ * model keeps no per-domain page counts.
+ *
+ * XENMEM_add_to_physmap places a domain's grant-table frame
+ * (XENMAPSPACE_grant_table, index 0) at a guest frame; why that frame is a
+ * page of the domain's own static memory, and what happens to it, is in
+ * hv_gnttab.c.  Errors as Xen's do_memory_op and Arm's
+ * xenmem_add_to_physmap_one give them: a start extent above 16 bits is
+ * -EDOM, an unreadable argument -EFAULT, XENMAPSPACE_gmfn_foreign -ENOSYS
+ * (add_to_physmap_batch only), an unknown domain -ESRCH, another existing
+ * domain -EPERM (a domU is not privileged over it), the status frames of a
+ * v1 table and an index beyond the table -EINVAL (Xen would grow the
+ * table up to its 64 frames; the model's has one), the other spaces
+ * (shared_info, gmfn, gmfn_range, dev_mmio) -ENOSYS: not modelled.  A
+ * guest frame outside the domain's RAM is -EINVAL: the model has no frame
+ * of its own to put there. */
+#include "hv/hv_gnttab.h"
 #include "hv/hv_hypercall_ops.h"
 #include "hv/hv_internal.h"
 #include "hv/hv_lib.h"
@@ -27,7 +42,11 @@ enum {
     XENMEM_increase_reservation = 0,
     XENMEM_decrease_reservation = 1,
     XENMEM_populate_physmap = 6,
+    XENMEM_add_to_physmap = 7,
 };
+enum { XENMAPSPACE_grant_table = 1, XENMAPSPACE_gmfn_foreign = 4 };
+#define XEN_ESRCH 3
+#define XEN_EDOM 33
 #define MEMOP_EXTENT_SHIFT 6                  /* start extent above the command */
 #define MEMOP_CMD_MASK ((1u << MEMOP_EXTENT_SHIFT) - 1)
 #define DOMID_SELF 0x7FF0u
@@ -97,10 +116,55 @@ static int walk_extents(struct hv_guests *g, unsigned core, int d, uint64_t list
     return 0;
 }
 
+/* struct xen_add_to_physmap on arm64. */
+enum { ATP_DOMID = 0, ATP_SIZE = 2, ATP_SPACE = 4, ATP_IDX = 8, ATP_GPFN = 16, ATP_BYTES = 24 };
+
+static int add_to_physmap(struct hv_guests *g, unsigned core, int d, uint64_t start, uint64_t *r)
+{
+    if (start > 0xFFFF) {   /* the start extent must fit xatp.size */
+        r[0] = (uint64_t)-XEN_EDOM;
+        return 0;
+    }
+    uint8_t atp[ATP_BYTES];
+    int rc = hv_guest_copy(g, core, d, r[1], atp, sizeof atp, false);
+    if (rc < HV_GUEST_MOD_ERR)
+        return rc - HV_GUEST_MOD_ERR;
+    if (rc) {
+        r[0] = (uint64_t)-HV_EFAULT;
+        return 0;
+    }
+    const struct hv *hv = g->hv;
+    unsigned domid = (unsigned)get_le(atp + ATP_DOMID, 2);
+    unsigned space = (unsigned)get_le(atp + ATP_SPACE, 4);
+    uint64_t idx = get_le(atp + ATP_IDX, 8), gpfn = get_le(atp + ATP_GPFN, 8);
+    long res = 0;
+    bool known = domid == DOMID_SELF;
+    for (unsigned k = 0; k < hv->info.ndomains && !known; k++)
+        known = hv->info.domains[k].domid == domid;
+    if (space == XENMAPSPACE_gmfn_foreign)
+        res = -HV_ENOSYS;
+    else if (!known)
+        res = -XEN_ESRCH;
+    else if (domid != DOMID_SELF && domid != hv->info.domains[d].domid)
+        res = -XEN_EPERM;
+    else if (space != XENMAPSPACE_grant_table)
+        res = -HV_ENOSYS;
+    else if (idx != 0)   /* the status frames of v1, or beyond the one frame */
+        res = -HV_EINVAL;
+    else if ((rc = hv_gnttab_place(g, core, d, gpfn)) < HV_GUEST_MOD_ERR)
+        return rc - HV_GUEST_MOD_ERR;
+    else
+        res = rc;
+    r[0] = (uint64_t)res;
+    return 0;
+}
+
 int hv_memory_op(struct hv_guests *g, unsigned core, int d, uint64_t *r)
 {
     unsigned cmd = (unsigned)(r[0] & MEMOP_CMD_MASK);
     uint64_t start = r[0] >> MEMOP_EXTENT_SHIFT;
+    if (cmd == XENMEM_add_to_physmap)
+        return add_to_physmap(g, core, d, start, r);
     if (cmd != XENMEM_increase_reservation && cmd != XENMEM_decrease_reservation &&
         cmd != XENMEM_populate_physmap) {
         r[0] = (uint64_t)-HV_ENOSYS;

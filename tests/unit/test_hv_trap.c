@@ -246,7 +246,7 @@ START_TEST(memory_op_reservations)
     put_reservation(&f, res, list, 2, 0, 5);
     ck_assert_int_eq((int64_t)hypercall(&f, 12, 6, res, 0, &out), -1);
     ck_assert_int_eq((int64_t)hypercall(&f, 12, 6, 0x70000000, 0, &out), -14);
-    ck_assert_int_eq((int64_t)hypercall(&f, 12, 7, res, 0, &out), -38);
+    ck_assert_int_eq((int64_t)hypercall(&f, 12, 21, res, 0, &out), -38);
     ck_assert_int_eq(out.action, HV_ACT_RESUME);
     struct hv_summary s;
     hv_summary(f.hv, &s);
@@ -311,7 +311,7 @@ START_TEST(grant_table_query_and_setup)
      * commands: -ENOSYS */
     ck_assert_int_eq((int64_t)hypercall(&f, 20, 6, op, 2, &out), -22);
     ck_assert_int_eq((int64_t)hypercall(&f, 20, 6, 0x70000000, 1, &out), -14);
-    ck_assert_int_eq((int64_t)hypercall(&f, 20, 0, op, 1, &out), -38);
+    ck_assert_int_eq((int64_t)hypercall(&f, 20, 4, op, 1, &out), -38);   /* transfer */
     teardown_model(&f);
 }
 END_TEST

@@ -18,6 +18,30 @@
 #define SHUTDOWN_poweroff 0
 #define SHUTDOWN_crash 3
 
+/* grant_table.h: commands, statuses, entry and map flags. */
+#define HYPERVISOR_grant_table_op 20
+#define GNTTABOP_map_grant_ref 0
+#define GNTTABOP_unmap_grant_ref 1
+#define GNTTABOP_setup_table 2
+#define GNTTABOP_copy 5
+#define GNTTABOP_query_size 6
+#define GNTST_okay 0
+#define GNTST_general_error (-1)
+#define GNTST_bad_domain (-2)
+#define GNTST_bad_gntref (-3)
+#define GNTST_bad_handle (-4)
+#define GNTST_permission_denied (-8)
+#define GNTST_bad_page (-9)
+#define GNTST_bad_copy_arg (-10)
+#define GTF_permit_access 0x1
+#define GTF_readonly 0x4
+#define GTF_reading 0x8
+#define GTF_writing 0x10
+#define GNTMAP_host_map 0x2
+#define GNTMAP_readonly 0x4
+#define GNTCOPY_source_gref 0x1
+#define GNTCOPY_dest_gref 0x2
+
 static inline long hypercall3(unsigned long nr, unsigned long a0, unsigned long a1,
                               unsigned long a2)
 {

@@ -2,7 +2,10 @@
  * do_trap_guest_sync does, one top-level HV_OP_TRAP operation each.
  *
  *   HVC #0xEA1       hypercall (hv_hypercall.c)
- *   HVC #0, SMC      PSCI from the guest: version, SYSTEM_OFF, SYSTEM_RESET
+ *   HVC #0, SMC #0   PSCI from the guest: version, SYSTEM_OFF, SYSTEM_RESET
+ *   other HVC, SMC   an undefined instruction injected (Xen: an HVC
+ *                    immediate that is not the hypercall tag, or an SMCCC
+ *                    call with a non-zero immediate)
  *   data abort       in the domain's vpl011 window with a valid syndrome:
  *                    emulated (hv_trap_vpl011.c), the instruction skipped;
  *                    otherwise an abort injected into the guest's EL1
@@ -71,6 +74,16 @@ static void inject(struct hv_guests *g, int d, const struct hv_trap *t, bool dat
     g->dom[d].counts.aborts_injected++;
 }
 
+/* An undefined instruction for the guest's EL1 (Xen's
+ * inject_undef_exception): EC 0 at the guest's own vector, the guest's
+ * ELR the trap's return address. */
+static void inject_undef(struct hv_guest_outcome *out)
+{
+    out->action = HV_ACT_INJECT_ABORT;
+    out->inject_esr = ESR_IL;
+    out->inject_far = 0;
+}
+
 /* A data abort in the vpl011 window: the load or store done for the guest
  * from the syndrome (ISV, SAS, SSE, SRT, SF, WnR). */
 static bool emulate_mmio(struct hv_guests *g, int d, struct hv_trap *t, uint64_t ipa)
@@ -113,10 +126,15 @@ static int dispatch(struct hv_guests *g, unsigned core, int d, struct hv_trap *t
             psci(g, d, t->regs, out);
             return 0;
         }
-        t->regs[0] = (uint64_t)-HV_ENOSYS;
+        inject_undef(out);
         return 0;
     case EC_SMC64:
-        /* A trapped SMC (HCR_EL2.TSC) returns past the instruction. */
+        /* A trapped SMC (HCR_EL2.TSC) returns past the instruction; with
+         * an immediate SMCCC does not define it is undefined, at the SMC. */
+        if (t->esr & 0xFFFF) {
+            inject_undef(out);
+            return 0;
+        }
         t->elr += 4;
         psci(g, d, t->regs, out);
         return 0;

@@ -28,6 +28,10 @@ bool hv_vpl011_access(struct hv_guests *g, int d, uint64_t off, bool write, unsi
             *val = id_regs[(off - 0xFE0) / 4];
         return true;
     }
+    /* Xen's vpl011 takes 8, 16 and 32-bit accesses to its registers; a
+     * 64-bit one is refused (bad width), but for the writes it ignores. */
+    if (size == 8 && !(write && (off == UART_FR || off == UART_RIS || off == UART_MIS)))
+        return false;
     uint32_t *reg = NULL;
     switch (off) {
     case UART_DR:
@@ -59,7 +63,6 @@ bool hv_vpl011_access(struct hv_guests *g, int d, uint64_t off, bool write, unsi
     default:
         return false;
     }
-    (void)size;
     if (write)
         *reg = (uint32_t)*val;
     else

@@ -24,21 +24,23 @@ const char *msasim_last_error(const msasim_t *h)
     return h ? h->err.msg : "no handle";
 }
 
-/* Until the cycle model drives the machine, one cycle is one instruction of
- * any core.  The cores' counts are live during a run, so callbacks see the
- * time of their own access. */
+/* The machine's clock (machine_cycles): the cycle model's count of the most
+ * advanced core with timing on, the instructions of all cores without.
+ * Both are live during a run, so callbacks see the time of their own
+ * access. */
 uint64_t embed_now(const struct msasim *h)
 {
-    uint64_t n = 0;
-    if (h->m)
-        for (unsigned i = 0; i < h->m->ncores; i++)
-            n += h->m->cores[i]->icount;
-    return n;
+    return h->m ? machine_cycles(h->m) : 0;
 }
 
 uint64_t msasim_cycles(const msasim_t *h)
 {
     return embed_now(h);
+}
+
+uint64_t msasim_core_cycles(const msasim_t *h, unsigned core)
+{
+    return machine_core_cycles(h->m, core);
 }
 
 uint64_t msasim_insns(const msasim_t *h, unsigned core)
@@ -109,6 +111,7 @@ msasim_t *msasim_create(const struct msasim_options *o, char *err, size_t errlen
     cfg.external = h->ranges;
     cfg.nexternal = h->nregions;
     cfg.external_host_ptr = embed_host_ptr;
+    cfg.external_peek = embed_peek;
     cfg.external_ctx = h;
     h->progress = o->progress;
     h->progress_ctx = o->progress_ctx;
@@ -164,7 +167,8 @@ static enum msasim_stop stop_from_machine(enum machine_stop s)
     case MACHINE_STOP_EXIT: return MSASIM_STOP_EXIT;
     case MACHINE_STOP_SYSTEM_OFF: return MSASIM_STOP_SYSTEM_OFF;
     case MACHINE_STOP_SYSTEM_RESET: return MSASIM_STOP_SYSTEM_RESET;
-    case MACHINE_STOP_LIMIT: return MSASIM_STOP_LIMIT;
+    case MACHINE_STOP_LIMIT:
+    case MACHINE_STOP_CYCLE_LIMIT: return MSASIM_STOP_LIMIT;
     case MACHINE_STOP_FAULT_LOOP: return MSASIM_STOP_FAULT_LOOP;
     case MACHINE_STOP_DEADLOCK: return MSASIM_STOP_IDLE;
     case MACHINE_STOP_ALL_OFF: return MSASIM_STOP_ALL_OFF;
@@ -183,7 +187,10 @@ static void fill_result(const struct machine_result *mr, struct msasim_result *r
     r->reason = stop_from_machine(mr->reason);
     r->exit_status = mr->exit_status;
     r->core = mr->core;
-    snprintf(r->message, sizeof r->message, "%s", mr->message);
+    /* both are 256 bytes and NUL-terminated; no printf: once a slice */
+    size_t n = strnlen(mr->message, sizeof r->message - 1);
+    memcpy(r->message, mr->message, n);
+    r->message[n] = 0;
 }
 
 static void run_progress(void *ctx, uint64_t insns)
@@ -193,6 +200,16 @@ static void run_progress(void *ctx, uint64_t insns)
 }
 
 int msasim_run(msasim_t *h, uint64_t max_cycles, struct msasim_result *r)
+{
+    return msasim_run_limits(h, max_cycles, 0, r);
+}
+
+static uint64_t add_saturating(uint64_t a, uint64_t b)
+{
+    return a + b < a ? UINT64_MAX : a + b;
+}
+
+int msasim_run_limits(msasim_t *h, uint64_t max_cycles, uint64_t max_insns, struct msasim_result *r)
 {
     memset(r, 0, sizeof *r);
     if (!h->loaded)
@@ -208,13 +225,12 @@ int msasim_run(msasim_t *h, uint64_t max_cycles, struct msasim_result *r)
     }
     struct machine *m = h->m;
     uint64_t start = embed_now(h);
-    /* The machine's budget is in instructions of all cores: one cycle each
-     * until the cycle model drives it. */
-    uint64_t target = 0;
-    if (max_cycles)
-        target = m->total_insns + max_cycles < m->total_insns ? UINT64_MAX : m->total_insns + max_cycles;
+    /* The machine's bounds are absolute: its clock and its instruction
+     * count now, plus the budgets. */
+    uint64_t cycle_target = max_cycles ? add_saturating(start, max_cycles) : 0;
+    uint64_t insn_target = max_insns ? add_saturating(m->total_insns, max_insns) : 0;
     h->in_run = true;
-    h->last = machine_run(m, target, h->progress ? run_progress : NULL, h);
+    h->last = machine_run_cycles(m, insn_target, cycle_target, h->progress ? run_progress : NULL, h);
     h->in_run = false;
     embed_regions_sync(h);
     if (h->code_hi > h->code_lo) {

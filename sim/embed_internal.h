@@ -56,6 +56,9 @@ void embed_regions_free(struct msasim *h);
 struct embed_region *embed_region_find(struct msasim *h, uint64_t pa);
 /* The machine's external_host_ptr. */
 uint8_t *embed_host_ptr(void *ctx, uint64_t pa, bool write);
+/* The machine's external_peek: from a local copy, the direct window or the
+ * region's debug callback, never through region.access. */
+int embed_peek(void *ctx, uint64_t pa, void *buf, size_t len);
 /* Debug copy to or from a memory region; [addr, addr+len) lies in g.
  * 0, or -1 when the region did not take every byte. */
 int embed_region_debug(struct embed_region *g, uint64_t addr, void *buf, size_t len, bool write);
@@ -65,8 +68,7 @@ void embed_regions_sync(struct msasim *h);
 void embed_regions_invalidate(struct msasim *h, uint64_t start, uint64_t end);
 void embed_regions_refresh(struct msasim *h, uint64_t start, uint64_t end);
 
-/* sim/embed.c: the cycle count, in one place for when the cycle model
- * drives the machine. */
+/* sim/embed.c: msasim_cycles(), for the callbacks' time stamps too. */
 uint64_t embed_now(const struct msasim *h);
 
 #endif

@@ -396,6 +396,27 @@ uint8_t *embed_host_ptr(void *ctx, uint64_t pa, bool write)
     return NULL;
 }
 
+int embed_peek(void *ctx, uint64_t pa, void *buf, size_t len)
+{
+    struct msasim *h = ctx;
+    struct embed_region *g = embed_region_find(h, pa);
+    if (!g || !(g->r.flags & MSASIM_REGION_MEMORY) || len > PAGE_SIZE - (pa & PAGE_MASK) ||
+        pa - g->r.base + len > g->r.size)
+        return -1;
+    struct embed_copy *c = g->ncopies ? find_copy(g, pa & ~PAGE_MASK) : NULL;
+    if (c) {
+        memcpy(buf, c->data + (pa & PAGE_MASK), len);
+        return 0;
+    }
+    if (g->dmi_ptr && pa - g->dmi_start < g->dmi_len && g->dmi_len - (pa - g->dmi_start) >= len) {
+        memcpy(buf, g->dmi_ptr + (pa - g->dmi_start), len);
+        return 0;
+    }
+    if (g->r.debug)
+        return g->r.debug(g->r.ctx, pa, buf, len, false) == len ? 0 : -1;
+    return -1;
+}
+
 /* ---- debug access, invalidation ------------------------------------------------ */
 
 int embed_region_debug(struct embed_region *g, uint64_t addr, void *buf, size_t len, bool write)

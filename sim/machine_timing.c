@@ -44,6 +44,10 @@ struct machine_timing {
     const struct symbols *fn_syms;   /* symbol table the functions came from */
     const char **fn_names;
     size_t nfn;
+    /* machine_timing_stop_at: the running core's cycle bound (UINT64_MAX:
+     * none), and whether on_insn_bounded has stopped a core for it */
+    uint64_t stop_at;
+    bool bound_hit;
 };
 
 /* ---- memory types ------------------------------------------------------- */
@@ -139,10 +143,12 @@ struct walk_rec {
 static int walk_read(void *ctx, uint64_t pa, uint64_t *val8)
 {
     struct walk_rec *w = ctx;
+    const struct machine_config *cfg = &w->m->cfg;
     uint8_t *p = ram_host_ptr(w->m->ram, pa, false);
-    if (!p)
-        return 1;
-    memcpy(val8, p, 8);
+    if (p)
+        memcpy(val8, p, 8);
+    else if (!cfg->external_peek || cfg->external_peek(cfg->external_ctx, pa, val8, 8) < 0)
+        return 1;   /* tables in memory an embedder serves, read without side effects */
     if (w->out->nwalk < TIMING_WALK_MAX)
         w->out->walk_pa[w->out->nwalk] = pa;
     w->out->nwalk++;
@@ -307,6 +313,60 @@ static void on_insn(void *ctx, struct cpu *cpu, const struct cpu_insn_record *re
     timing_core_insn(m->timing->core[cpu->id], cpu, rec);
 }
 
+/* The hook of a core that runs to a cycle bound (machine_timing_stop_at):
+ * it stops at this instruction boundary once the bound is reached.  A stop
+ * already pending (an exit, an embedder's request) is left to speak for
+ * itself.  Unbounded runs keep the plain hook. */
+static void on_insn_bounded(void *ctx, struct cpu *cpu, const struct cpu_insn_record *rec)
+{
+    struct machine *m = ctx;
+    struct machine_timing *mt = m->timing;
+    struct timing_core *tc = mt->core[cpu->id];
+    timing_core_insn(tc, cpu, rec);
+    if (timing_core_stats(tc)->cycles >= mt->stop_at && !cpu->stop_pending) {
+        mt->bound_hit = true;
+        cpu_request_stop(cpu);
+    }
+}
+
+uint64_t machine_core_cycles(const struct machine *m, unsigned core)
+{
+    if (core >= m->ncores)
+        return 0;
+    if (!m->timing)
+        return m->cores[core]->icount;
+    return timing_core_stats(m->timing->core[core])->cycles;
+}
+
+uint64_t machine_cycles(const struct machine *m)
+{
+    uint64_t n = 0;
+    for (unsigned i = 0; i < m->ncores; i++) {
+        uint64_t c = machine_core_cycles(m, i);
+        n = m->timing ? (c > n ? c : n) : n + c;
+    }
+    return n;
+}
+
+void machine_timing_stop_at(struct machine *m, uint64_t at)
+{
+    if (!m->timing)
+        return;
+    m->timing->stop_at = at ? at : UINT64_MAX;
+    struct cpu *c = m->cores[m->running_core];
+    struct cpu_hooks h = c->hooks;
+    h.on_insn = at ? on_insn_bounded : on_insn;
+    cpu_set_hooks(c, &h);
+}
+
+bool machine_timing_bound_hit(struct machine *m)
+{
+    if (!m->timing || !m->timing->bound_hit)
+        return false;
+    m->timing->bound_hit = false;
+    return true;
+}
+
 /* Functions of the loaded program, for per-function cycles. */
 static void set_functions(struct machine *m)
 {
@@ -362,6 +422,7 @@ int machine_timing_attach(struct machine *m, struct msa_error *err)
     if (!mt)
         return msa_error_set(err, "out of memory");
     m->timing = mt;
+    mt->stop_at = UINT64_MAX;
     if (timing_config_load(core, &mt->cfg, err) < 0)
         return -1;
     for (unsigned i = 0; i < m->cfg.ntiming_sets; i++)

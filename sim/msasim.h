@@ -43,19 +43,30 @@
  *     store-exclusive to a page not yet copied takes an unsupported-
  *     exclusive abort: give such memory a direct pointer.
  *
- * Time.  msasim_cycles() counts the machine's cycles.  For now a cycle is
- * one instruction (of any core), with the cycle model on or off: the count
- * is the number of instructions executed by all cores, and msasim_run's
- * budget is in the same unit.  When the cycle model reports its cycles to
- * this layer, the same calls will count its clock cycles.  Callbacks get
- * the count at the time of their access, which is how a TLM wrapper
- * annotates b_transport with the local time offset inside a quantum.
+ * Time.  msasim_cycles() is the machine's clock, and msasim_run's budget
+ * is in the same unit:
+ *
+ *   - with the cycle model on (options.timing), the model's clock cycles:
+ *     the count of the most advanced core, which is what `msasim run
+ *     --timing on --stats-json` reports as the summary's "cycles".  A run
+ *     for N cycles takes every core that can run to the clock at the start
+ *     plus N (cores waiting in WFI or off stay behind; the model does not
+ *     count idle cycles).  Each core stops at the first instruction
+ *     boundary at or past that point, so the clock may pass it by less than
+ *     the cycles of one instruction (a cache miss, a barrier): r.cycles
+ *     says how far the run went.
+ *   - with it off, a cycle is an instruction: the count is the number of
+ *     instructions executed by all cores, and the budget is exact.
+ *
+ * Callbacks get the clock at the time of their access, which is how a TLM
+ * wrapper annotates b_transport with the local time offset inside a
+ * quantum.
  *
  * Threads: a handle is used from one thread at a time.  Callbacks run
  * inside msasim_run (or msasim_load_*, msasim_*_memory for debug accesses);
- * from a callback, only msasim_cycles, msasim_insns, msasim_set_irq,
- * msasim_request_stop, msasim_invalidate_direct and msasim_memory_written
- * may be called.
+ * from a callback, only msasim_cycles, msasim_core_cycles, msasim_insns,
+ * msasim_set_irq, msasim_request_stop, msasim_invalidate_direct and
+ * msasim_memory_written may be called.
  *
  * Errors: functions that can fail return -1 and leave a one-line message
  * for msasim_last_error(). */
@@ -136,7 +147,8 @@ struct msasim_options {
     unsigned mpu_regions;       /* EL2 MPU regions per core, profile r; 0: 32 */
     unsigned el1_mpu_regions;   /* EL1 MPU regions per core, profile r; 0: 16 */
     bool el1_mmu;               /* profile r: the optional EL1 MMU */
-    uint64_t quantum;           /* instructions per core per scheduling turn; 0: 1000 */
+    uint64_t quantum;           /* instructions per core per scheduling turn; 0: 1000
+                                   (the cores' interleaving, not msasim_run's budget) */
     /* The cycle model (`msasim run --timing on --core NAME --set K=V`): on,
      * the core description (a built-in name or a file; NULL: by profile)
      * and "KEY=VALUE" overrides (NULL-terminated list, may be NULL).  The
@@ -183,6 +195,21 @@ int msasim_load_blob(msasim_t *h, const char *path, uint64_t addr, uint64_t *siz
 /* Resets the cores to `entry` as loading a program does. */
 int msasim_start(msasim_t *h, uint64_t entry);
 
+/* Boots `kernel` (an arm64 Image) with the Linux arm64 boot protocol:
+ * the Image at text_offset from the first 2 MiB-aligned RAM address, each
+ * module's file at its address, and the platform's device tree with
+ * /chosen bootargs (NULL: none) and a module node per file (the first a
+ * multiboot,kernel, the others multiboot,module, each with its bootargs)
+ * at the next 2 MiB boundary after them; core 0 starts at the kernel with
+ * x0 = the device tree's address, the others wait for PSCI CPU_ON. */
+struct msasim_boot_module {
+    uint64_t addr;
+    const char *path;
+    const char *bootargs;     /* NULL: none */
+};
+int msasim_boot_kernel(msasim_t *h, const char *kernel, const char *bootargs,
+                       const struct msasim_boot_module *mods, unsigned nmods);
+
 /* Debug access to memory: the machine's RAM and the embedder's memory
  * regions, no side effects, no time.  -1 when a byte is in neither. */
 int msasim_read_memory(msasim_t *h, uint64_t addr, void *buf, size_t len);
@@ -215,7 +242,7 @@ struct msasim_result {
     enum msasim_stop reason;
     int exit_status;            /* MSASIM_STOP_EXIT */
     unsigned core;              /* the core that caused the stop */
-    uint64_t cycles;            /* executed by this call */
+    uint64_t cycles;            /* how far msasim_cycles() moved in this call */
     char message[256];          /* for people, when the stop is a failure */
 };
 
@@ -223,6 +250,12 @@ struct msasim_result {
  * (0: no limit).  A stop other than LIMIT, IDLE and REQUESTED is final: a
  * later call returns it again at once.  Returns 0, or -1 with no program. */
 int msasim_run(msasim_t *h, uint64_t max_cycles, struct msasim_result *r);
+/* The same with a budget of instructions (of all cores) as well: the run
+ * stops at whichever budget is used up first (0: no limit for that one),
+ * with MSASIM_STOP_LIMIT.  r.message says which ("stopped after N
+ * instructions (--max-insns)" or "... cycles (--max-cycles)"), as `msasim
+ * run --max-insns N --max-cycles M` prints it. */
+int msasim_run_limits(msasim_t *h, uint64_t max_cycles, uint64_t max_insns, struct msasim_result *r);
 
 /* From a callback: the running core stops at the next instruction boundary
  * and msasim_run returns MSASIM_STOP_REQUESTED (a breakpoint).  Outside a
@@ -235,6 +268,9 @@ int msasim_exit_code(const struct msasim_result *r);
 const char *msasim_stop_name(enum msasim_stop s);
 
 uint64_t msasim_cycles(const msasim_t *h);
+/* One core's cycles: the cycle model's count of that core with timing on,
+ * its instructions without.  0 for a core that does not exist. */
+uint64_t msasim_core_cycles(const msasim_t *h, unsigned core);
 uint64_t msasim_insns(const msasim_t *h, unsigned core);
 unsigned msasim_core_count(const msasim_t *h);
 

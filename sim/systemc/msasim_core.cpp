@@ -42,6 +42,13 @@ Core::Core(sc_core::sc_module_name name, const Config &cfg)
     o.platform = cfg_.platform.c_str();
     o.profile = cfg_.profile.empty() ? nullptr : cfg_.profile.c_str();
     o.cores = cfg_.cores;
+    o.timing = cfg_.timing;
+    o.timing_core = cfg_.timing_core.empty() ? nullptr : cfg_.timing_core.c_str();
+    std::vector<const char *> sets;
+    for (const std::string &kv : cfg_.timing_settings)
+        sets.push_back(kv.c_str());
+    sets.push_back(nullptr);
+    o.settings = sets.data();
     o.regions = regions.data();
     o.nregions = static_cast<unsigned>(regions.size());
     char err[512];

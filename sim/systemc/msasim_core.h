@@ -12,7 +12,11 @@
 // Time: the machine runs in slices of at most one global quantum
 // (tlm_utils::tlm_quantumkeeper); every cycle of the machine is
 // Config::clock_period of SystemC time, and the latency a target adds to
-// the delay of a b_transport is added to the core's local time.  When every
+// the delay of a b_transport is added to the core's local time.  A cycle is
+// the cycle model's when Config::timing is on (msasim_cycles(): the most
+// advanced core's clock, as `msasim run --timing on` counts it), else one
+// instruction.  A slice may end past the quantum by the cycles of one
+// instruction; the quantum keeper carries that over.  When every
 // core waits for an interrupt (WFI), the thread syncs and waits for a change
 // of `irq`.  Targets must not call wait() inside b_transport (loosely timed
 // with temporal decoupling).
@@ -52,6 +56,9 @@ class Core : public sc_core::sc_module {
         std::vector<Range> ranges;
         sc_core::sc_time clock_period = sc_core::sc_time(1, sc_core::SC_NS);
         bool dmi = true;                 // ask targets for DMI pointers
+        bool timing = false;             // the cycle model (`msasim run --timing on`)
+        std::string timing_core;         // its core description; empty: by profile
+        std::vector<std::string> timing_settings;   // "KEY=VALUE" (`msasim run --set`)
     };
 
     tlm_utils::simple_initiator_socket<Core> socket;

@@ -48,6 +48,45 @@ grep -q ' 1 DMI grants' "$TMP/err" || fail "no DMI grant with DMI on: $(cat "$TM
 expect_status 0 "$SC" --stats --no-dmi "$W/ldst.elf"
 grep -q ' 0 DMI grants' "$TMP/err" || fail "a DMI grant with --no-dmi: $(cat "$TMP/err")"
 
+# --timing on: a cycle is the cycle model's.  SystemC time at the end is the
+# cycles at the clock period, and the cycles are what `msasim run --timing
+# on` reports (summary.cycles of its statistics); the output is the same.
+# The MMU program's tables live in the SystemC RAM: the model reads them
+# through DMI or the debug transport.
+summary_cycles() {
+    python3 -c "import json,sys; print(int(json.load(open(sys.argv[1]))['summary']['cycles']))" "$1"
+}
+for prog in hello ldst mmu/mmu_el2; do
+    elf="$W/$prog.elf"
+    [ -f "$elf" ] || { fail "$elf was not built"; continue; }
+    "$MSASIM" run --platform virt --timing on --stats-json "$TMP/run.json" "$elf" >"$TMP/want" 2>/dev/null
+    want_rc=$?
+    want=$(summary_cycles "$TMP/run.json")
+    # MHz, ns per cycle, DMI or not
+    for mode in "1000 1" "500 2 --no-dmi"; do
+        set -- $mode
+        args="--clock-mhz $1 ${3:-}"
+        ns=$((want * $2))
+        timeout 300 "$SC" --timing on --stats $args "$elf" >"$TMP/got" 2>"$TMP/err"
+        rc=$?
+        [ "$rc" -eq "$want_rc" ] || fail "$prog (timing on, $args): exit status $rc, msasim run gives $want_rc"
+        diff -u "$TMP/want" "$TMP/got" >"$TMP/diff" || { fail "$prog (timing on, $args): stdout differs"; head -20 "$TMP/diff"; }
+        line=$(grep 'cycles, SystemC time' "$TMP/err")
+        grep -qF "msasim-sc: $want cycles, SystemC time $ns ns," <<<"$line" ||
+            fail "$prog (timing on, $args): expected $want cycles and $ns ns (msasim run --timing on): '$line'"
+    done
+done
+# The cycle model's count is not the instruction count.
+expect_status 0 "$SC" --stats "$W/hello.elf"
+off=$(sed -nE 's/.*: ([0-9]+) cycles.*/\1/p' "$TMP/err")
+expect_status 0 "$SC" --stats --timing on "$W/hello.elf"
+on=$(sed -nE 's/.*: ([0-9]+) cycles.*/\1/p' "$TMP/err")
+[ -n "$on" ] && [ "$on" != "$off" ] || fail "--timing on counts $on cycles, as many as the $off instructions"
+# A core description by name, as msasim run --core takes it.
+"$MSASIM" run --platform virt --timing on --core cortex-r82 --stats-json "$TMP/r82.json" "$W/hello.elf" >/dev/null 2>&1
+expect_status 0 "$SC" --stats --timing on --timing-core cortex-r82 "$W/hello.elf"
+expect_stderr_has "msasim-sc: $(summary_cycles "$TMP/r82.json") cycles,"
+
 # A program that waits for an interrupt nobody raises: the platform runs out
 # of events; status 1 and the reason, as msasim run gives them.
 if command -v aarch64-linux-gnu-as >/dev/null; then
@@ -69,6 +108,13 @@ expect_status 2 "$SC" --bogus "$W/hello.elf"
 expect_stderr_has "unknown option '--bogus'"
 expect_status 2 "$SC" --quantum x "$W/hello.elf"
 expect_stderr_has "--quantum"
+expect_status 2 "$SC" --timing maybe "$W/hello.elf"
+expect_stderr_has "--timing: expected on or off"
+expect_status 2 "$SC" --timing-core cortex-a53 "$W/hello.elf"
+expect_stderr_has "--timing-core needs --timing on"
+expect_status 2 "$SC" --timing on --timing-core no-such-core "$W/hello.elf"
+expect_stderr_has "no-such-core"
+expect_one_line_stderr
 expect_status 2 "$SC" "$TMP/missing.elf"
 expect_stderr_has "$TMP/missing.elf"
 expect_one_line_stderr

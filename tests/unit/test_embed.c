@@ -601,6 +601,214 @@ START_TEST(test_load_elf_into_region)
 }
 END_TEST
 
+/* ---- time from the cycle model ------------------------------------------------- */
+
+static msasim_t *make_timed(struct embedder *e, const char *platform, unsigned cores,
+                            const struct msasim_region *regions, unsigned n)
+{
+    struct msasim_options o;
+    msasim_options_init(&o);
+    o.platform = platform;
+    o.cores = cores;
+    o.timing = true;
+    o.regions = regions;
+    o.nregions = n;
+    o.console = console;
+    o.console_ctx = e;
+    char err[512];
+    msasim_t *h = msasim_create(&o, err, sizeof err);
+    ck_assert_msg(h != NULL, "create: %s", err);
+    e->h = h;
+    e->stop_on_offset = ~0ull;
+    return h;
+}
+
+/* A statistic of msasim_stats_json: `key` after `section` ("summary", or
+ * "counters" for a counter). */
+static uint64_t stat_of(msasim_t *h, const char *section, const char *key)
+{
+    char *json = msasim_stats_json(h);
+    ck_assert_ptr_nonnull(json);
+    char sec[64], k[96];
+    snprintf(sec, sizeof sec, "\"%s\": {", section);
+    snprintf(k, sizeof k, "\"%s\": ", key);
+    const char *p = strstr(json, sec);
+    ck_assert_msg(p != NULL, "no section %s", section);
+    p = strstr(p, k);
+    ck_assert_msg(p != NULL, "no %s in %s", key, section);
+    uint64_t v = strtoull(p + strlen(k), NULL, 10);
+    free(json);
+    return v;
+}
+
+/* Loads from RAM (uncached at reset: each costs more than one cycle) in a
+ * loop, then a semihosting exit. */
+#define TIMED_LOOP                                                               \
+    SET_SP "movz x0, #0x4001, lsl #16\n mov x4, #400\n"                          \
+           "1: ldr x5, [x0]\n add x6, x5, x4\n subs x4, x4, #1\n b.ne 1b\n" EXIT_WITH(3)
+
+/* With timing on msasim_run's budget is in the model's cycles: the run
+ * reaches the bound and stops at the first instruction boundary past it,
+ * which one instruction less would not reach. */
+START_TEST(test_cycle_budget_timing)
+{
+    SKIP_WITHOUT_AS();
+    struct embedder e = {0};
+    msasim_t *h = make_timed(&e, "virt", 1, NULL, 0);
+    put_program(h, TIMED_LOOP);
+    ck_assert_uint_eq(msasim_cycles(h), 0);
+    struct msasim_result r = run(h, 500);
+    ck_assert_int_eq(r.reason, MSASIM_STOP_LIMIT);
+    uint64_t c1 = msasim_cycles(h), n1 = msasim_insns(h, 0);
+    ck_assert_uint_ge(c1, 500);
+    ck_assert_uint_eq(r.cycles, c1);
+    ck_assert_uint_eq(msasim_core_cycles(h, 0), c1);
+    ck_assert_uint_lt(n1, 500);                     /* cycles, not instructions */
+    ck_assert_ptr_nonnull(strstr(r.message, "cycles (--max-cycles)"));
+
+    /* the same program with one instruction less stays below the bound,
+     * and with as many reaches the same count */
+    struct embedder e2 = {0};
+    msasim_t *h2 = make_timed(&e2, "virt", 1, NULL, 0);
+    put_program(h2, TIMED_LOOP);
+    ck_assert_int_eq(msasim_run_limits(h2, 0, n1 - 1, &r), 0);
+    ck_assert_int_eq(r.reason, MSASIM_STOP_LIMIT);
+    ck_assert_ptr_nonnull(strstr(r.message, "instructions (--max-insns)"));
+    ck_assert_uint_eq(msasim_insns(h2, 0), n1 - 1);
+    ck_assert_uint_lt(msasim_cycles(h2), 500);
+    ck_assert_int_eq(msasim_run_limits(h2, 0, 1, &r), 0);
+    ck_assert_uint_eq(msasim_cycles(h2), c1);
+
+    /* slices: the clock only moves forward, each slice by at least its
+     * budget, and by what the result says */
+    uint64_t before = c1;
+    unsigned slices = 0;
+    do {
+        r = run(h, 137);
+        uint64_t now = msasim_cycles(h);
+        ck_assert_uint_eq(r.cycles, now - before);
+        if (r.reason == MSASIM_STOP_LIMIT)
+            ck_assert_uint_ge(r.cycles, 137);
+        else
+            ck_assert_uint_gt(now, before);
+        before = now;
+        slices++;
+    } while (r.reason == MSASIM_STOP_LIMIT && slices < 100000);
+    ck_assert_int_eq(r.reason, MSASIM_STOP_EXIT);
+    ck_assert_int_eq(r.exit_status, 3);
+
+    /* the count is the model's: the statistics say the same, and so does a
+     * run straight to the end (slicing does not change the model's time) */
+    ck_assert_uint_eq(stat_of(h, "summary", "cycles"), msasim_cycles(h));
+    ck_assert_uint_eq(stat_of(h, "counters", "cpu0.cycles"), msasim_cycles(h));
+    r = run(h2, 0);
+    ck_assert_int_eq(r.reason, MSASIM_STOP_EXIT);
+    ck_assert_uint_eq(msasim_cycles(h2), msasim_cycles(h));
+    ck_assert_uint_eq(msasim_insns(h2, 0), msasim_insns(h, 0));
+    ck_assert_uint_gt(msasim_cycles(h), msasim_insns(h, 0));
+    msasim_destroy(h);
+    msasim_destroy(h2);
+}
+END_TEST
+
+/* Both budgets: whichever is used up first ends the run, and says so.
+ * Without timing the cycle budget is one of instructions. */
+START_TEST(test_run_limits)
+{
+    SKIP_WITHOUT_AS();
+    struct embedder e = {0};
+    msasim_t *h = make_timed(&e, "virt", 1, NULL, 0);
+    put_program(h, TIMED_LOOP);
+    struct msasim_result r;
+    ck_assert_int_eq(msasim_run_limits(h, 100000, 50, &r), 0);
+    ck_assert_int_eq(r.reason, MSASIM_STOP_LIMIT);
+    ck_assert_uint_eq(msasim_insns(h, 0), 50);
+    ck_assert_int_eq(msasim_run_limits(h, 100, 100000, &r), 0);
+    ck_assert_ptr_nonnull(strstr(r.message, "cycles"));
+    ck_assert_uint_ge(r.cycles, 100);
+    ck_assert_uint_lt(msasim_insns(h, 0), 150);
+    msasim_destroy(h);
+
+    struct embedder e2 = {0};
+    h = make(&e2, NULL, 0);
+    put_program(h, TIMED_LOOP);
+    ck_assert_int_eq(msasim_run_limits(h, 40, 60, &r), 0);
+    ck_assert_int_eq(r.reason, MSASIM_STOP_LIMIT);
+    ck_assert_uint_eq(r.cycles, 40);
+    ck_assert_uint_eq(msasim_core_cycles(h, 0), 40);
+    ck_assert_ptr_nonnull(strstr(r.message, "40 cycles"));
+    ck_assert_int_eq(msasim_run_limits(h, 40, 10, &r), 0);
+    ck_assert_uint_eq(r.cycles, 10);
+    ck_assert_ptr_nonnull(strstr(r.message, "50 instructions"));
+    ck_assert_uint_eq(msasim_core_cycles(h, 7), 0);
+    msasim_destroy(h);
+}
+END_TEST
+
+/* Callbacks are stamped with the model's clock: increasing, inside the
+ * run, and well past the instruction count with the caches off. */
+START_TEST(test_cycle_stamps_timing)
+{
+    SKIP_WITHOUT_AS();
+    struct embedder e = {0};
+    struct msasim_region d = device_region(&e, DEV_BASE);
+    msasim_t *h = make_timed(&e, "virt", 1, &d, 1);
+    put_program(h, SET_SP "movz x0, #0x0a00, lsl #16\n movz x1, #0x1234\n"
+                          "str w1, [x0, #8]\n ldr x2, [x0, #0x10]\n str x2, [x0, #0x20]\n"
+                          "strb w1, [x0, #0x31]\n ldrh w3, [x0, #0x32]\n" EXIT_WITH(0));
+    struct msasim_result r = run(h, 0);
+    ck_assert_int_eq(r.reason, MSASIM_STOP_EXIT);
+    ck_assert_uint_eq(e.n, 5);
+    for (unsigned i = 0; i < 5; i++) {
+        ck_assert_uint_gt(e.log[i].cycle, 4 + i);   /* the instruction index, were it instructions */
+        if (i)
+            ck_assert_uint_gt(e.log[i].cycle, e.log[i - 1].cycle);
+        ck_assert_uint_lt(e.log[i].cycle, msasim_cycles(h));
+    }
+    msasim_destroy(h);
+}
+END_TEST
+
+/* Several cores: every core that can run is taken to the bound; one
+ * waiting in WFI stays behind and does not turn the stop into IDLE. */
+START_TEST(test_cycle_budget_cores)
+{
+    SKIP_WITHOUT_AS();
+    struct embedder e = {0};
+    msasim_t *h = make_timed(&e, "fvp-r", 2, NULL, 0);
+    put_program(h, "1: add x0, x0, #1\n ldr x1, [sp]\n b 1b\n");
+    struct msasim_result r = run(h, 5000);
+    ck_assert_int_eq(r.reason, MSASIM_STOP_LIMIT);
+    uint64_t t = 5000;
+    for (unsigned c = 0; c < 2; c++) {
+        ck_assert_uint_ge(msasim_core_cycles(h, c), t);
+        ck_assert_uint_lt(msasim_core_cycles(h, c), t + 1000);
+    }
+    uint64_t c0 = msasim_core_cycles(h, 0), c1 = msasim_core_cycles(h, 1);
+    ck_assert_uint_eq(msasim_cycles(h), c0 > c1 ? c0 : c1);
+    t = msasim_cycles(h) + 5000;
+    r = run(h, 5000);
+    ck_assert_int_eq(r.reason, MSASIM_STOP_LIMIT);
+    for (unsigned c = 0; c < 2; c++)
+        ck_assert_uint_ge(msasim_core_cycles(h, c), t);
+    msasim_destroy(h);
+
+    /* core 1 waits for an interrupt nobody raises */
+    struct embedder e2 = {0};
+    h = make_timed(&e2, "fvp-r", 2, NULL, 0);
+    put_program(h, "mrs x1, mpidr_el1\n and x1, x1, #0xff\n cbnz x1, 2f\n"
+                   "1: add x0, x0, #1\n b 1b\n 2: wfi\n b 2b\n");
+    r = run(h, 3000);
+    ck_assert_int_eq(r.reason, MSASIM_STOP_LIMIT);
+    ck_assert_uint_ge(msasim_core_cycles(h, 0), 3000);
+    ck_assert_uint_lt(msasim_core_cycles(h, 1), 3000);
+    r = run(h, 3000);
+    ck_assert_int_eq(r.reason, MSASIM_STOP_LIMIT);
+    ck_assert_uint_ge(msasim_core_cycles(h, 0), 6000);
+    msasim_destroy(h);
+}
+END_TEST
+
 static Suite *embed_suite(void)
 {
     Suite *s = suite_create("embed");
@@ -618,6 +826,10 @@ static Suite *embed_suite(void)
     tcase_add_test(tc, test_direct_granted_later);
     tcase_add_test(tc, test_exclusive_by_access);
     tcase_add_test(tc, test_load_elf_into_region);
+    tcase_add_test(tc, test_cycle_budget_timing);
+    tcase_add_test(tc, test_run_limits);
+    tcase_add_test(tc, test_cycle_stamps_timing);
+    tcase_add_test(tc, test_cycle_budget_cores);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -38,6 +38,11 @@ void usage(FILE *out)
                "  --clock-mhz N     core clock: one cycle is 1/N us (default 1000)\n"
                "  --ram-latency NS  latency the RAM adds to each b_transport (default 0)\n"
                "  --uart-latency NS latency the PL011 adds to each access (default 0)\n"
+               "  --timing on|off   the cycle model: a cycle is then a clock cycle of the\n"
+               "                    model, as msasim run --timing on counts it (default off:\n"
+               "                    a cycle is an instruction)\n"
+               "  --timing-core NAME|FILE  core description for --timing on (cortex-a53,\n"
+               "                    cortex-r82 or a file; default: by profile)\n"
                "  --stats           print cycles, SystemC time and transactions on stderr\n"
                "  --help            this text\n",
                out);
@@ -68,6 +73,8 @@ int sc_main(int argc, char **argv)
     bool dmi = true, stats = false;
     double quantum_ns = 1000, clock_mhz = 1000, ram_ns = 0, uart_ns = 0;
     const char *program = nullptr;
+    bool timing = false;
+    std::string timing_core;
     for (int i = 1; i < argc; i++) {
         std::string a = argv[i];
         double *num = a == "--quantum" ? &quantum_ns : a == "--clock-mhz" ? &clock_mhz
@@ -79,6 +86,20 @@ int sc_main(int argc, char **argv)
             dmi = false;
         } else if (a == "--stats") {
             stats = true;
+        } else if (a == "--timing") {
+            std::string v = i + 1 < argc ? argv[i + 1] : "";
+            if (v != "on" && v != "off") {
+                std::fprintf(stderr, "msasim-sc: --timing: expected on or off\n");
+                return 2;
+            }
+            timing = v == "on";
+            i++;
+        } else if (a == "--timing-core") {
+            if (i + 1 >= argc) {
+                std::fprintf(stderr, "msasim-sc: --timing-core: expected a core name or file\n");
+                return 2;
+            }
+            timing_core = argv[++i];
         } else if (num) {
             if (i + 1 >= argc || !parse_number(argv[i + 1], num) || (num == &clock_mhz && *num == 0)) {
                 std::fprintf(stderr, "msasim-sc: %s: expected a %snumber\n", a.c_str(),
@@ -100,6 +121,10 @@ int sc_main(int argc, char **argv)
         std::fprintf(stderr, "msasim-sc: missing PROGRAM (see msasim-sc --help)\n");
         return 2;
     }
+    if (!timing && !timing_core.empty()) {
+        std::fprintf(stderr, "msasim-sc: --timing-core needs --timing on\n");
+        return 2;
+    }
 
     // stderr is for msasim-sc's own lines: no "stopped by user" either.
     sc_core::sc_report_handler::set_handler(report_to_stderr);
@@ -110,6 +135,8 @@ int sc_main(int argc, char **argv)
     cfg.platform = "virt";
     cfg.clock_period = sc_core::sc_time(1000.0 / clock_mhz, sc_core::SC_NS);
     cfg.dmi = dmi;
+    cfg.timing = timing;
+    cfg.timing_core = timing_core;
     cfg.ranges = {{"uart0", kUartBase, msasim_sc::Pl011::kSize, false},
                   {"ram", kRamBase, kRamSize, true}};
 

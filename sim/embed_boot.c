@@ -1,0 +1,81 @@
+/* The Linux arm64 boot protocol (Documentation/arch/arm64/booting.rst) for
+ * msasim_boot_kernel: the kernel Image at text_offset from the first
+ * 2 MiB-aligned RAM address, the boot modules' files where they are asked
+ * for (as QEMU's guest-loader puts them), the platform's device tree with
+ * /chosen bootargs and a module node per file placed at the next 2 MiB
+ * boundary after the kernel, and core 0 entering the kernel at EL2 with
+ * x0 = the device tree's address and x1-x3 = 0.  The other cores wait
+ * for PSCI CPU_ON. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/cpu.h"
+#include "sim/embed_internal.h"
+#include "sim/loader.h"
+#include "sim/platform.h"
+#include "sim/ram.h"
+
+#define DTB_ALIGN (UINT64_C(2) << 20)
+
+static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+    return a < b + blen && b < a + alen;
+}
+
+int msasim_boot_kernel(msasim_t *h, const char *kernel, const char *bootargs,
+                       const struct msasim_boot_module *mods, unsigned nmods)
+{
+    struct machine *m = h->m;
+    struct msa_error *err = &h->err;
+    struct platform_boot_module *bm = calloc(nmods ? nmods : 1, sizeof *bm);
+    if (!bm)
+        return msa_error_set(err, "out of memory");
+    struct loaded_image img;
+    int rc = load_file_auto(m->ram, kernel, LOAD_ADDR_NONE, &img, err);
+    if (rc == 0 && img.format != LOADED_IMAGE) {
+        loaded_image_release(&img);
+        rc = msa_error_set(err, "%s: not an arm64 Image: --kernel takes what the Linux boot "
+                           "protocol boots (run an ELF as PROGRAM instead)", kernel);
+    }
+    uint64_t kernel_low = img.low, kernel_high = img.high;
+    for (unsigned i = 0; rc == 0 && i < nmods; i++) {
+        struct loaded_image mi;
+        if (load_raw(m->ram, mods[i].path, mods[i].addr, &mi, err) < 0) {
+            rc = -1;
+            break;
+        }
+        bm[i] = (struct platform_boot_module){mi.low, mi.high - mi.low, mods[i].bootargs};
+        loaded_image_release(&mi);
+        if (overlaps(bm[i].base, bm[i].size, kernel_low, kernel_high - kernel_low))
+            rc = msa_error_set(err, "--module 0x%" PRIx64 ":%s: [0x%" PRIx64 ", 0x%" PRIx64
+                               ") overlaps the kernel [0x%" PRIx64 ", 0x%" PRIx64 ")",
+                               mods[i].addr, mods[i].path, bm[i].base, bm[i].base + bm[i].size,
+                               kernel_low, kernel_high);
+    }
+    unsigned char *dtb = NULL;
+    size_t dtb_size = 0;
+    if (rc == 0)
+        rc = platform_dtb_for_boot(m->plat, bootargs, bm, nmods, &dtb, &dtb_size, err);
+    uint64_t at = (kernel_high + DTB_ALIGN - 1) & ~(DTB_ALIGN - 1);
+    for (unsigned i = 0; rc == 0 && i < nmods; i++)
+        if (overlaps(at, dtb_size, bm[i].base, bm[i].size))
+            at = (bm[i].base + bm[i].size + DTB_ALIGN - 1) & ~(DTB_ALIGN - 1);
+    if (rc == 0 && (!ram_contains(m->ram, at, dtb_size) || ram_write(m->ram, at, dtb, dtb_size) < 0))
+        rc = msa_error_set(err, "%s: no RAM at 0x%" PRIx64 " for the device tree after the "
+                           "kernel and its modules", m->plat->source, at);
+    free(dtb);
+    free(bm);
+    if (rc < 0) {
+        if (img.format == LOADED_IMAGE)
+            loaded_image_release(&img);
+        return -1;
+    }
+    machine_start_program(m, &img);
+    cpu_set_x(m->cores[0], 0, at);
+    for (unsigned r = 1; r < 4; r++)
+        cpu_set_x(m->cores[0], r, 0);
+    h->loaded = true;
+    h->final = false;
+    return 0;
+}

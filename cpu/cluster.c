@@ -104,6 +104,12 @@ void cpu_set_xlat(struct cpu *c, const struct cpu_xlat_ops *ops, void *ctx)
     cpu_tlb_flush(c);
 }
 
+void cpu_set_gic(struct cpu *c, const struct cpu_gic_ops *ops, void *ctx)
+{
+    c->gic = ops;
+    c->gic_ctx = ctx;
+}
+
 void cpu_reset(struct cpu *c, uint64_t entry)
 {
     memset(c->r, 0, sizeof c->r);

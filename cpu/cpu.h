@@ -114,6 +114,19 @@ struct cpu_xlat_ops {
                   struct cpu_fault *fault);
 };
 
+/* The GIC CPU interface a machine provides (GICv3 system registers):
+ * the core hands it the ICC_*_EL1 encodings (op0 = 3, op1 = 0, CRn = 12,
+ * CRm = 8..12, and ICC_PMR_EL1), ICC_SRE_EL2 and ICH_*_EL2 (op1 = 4,
+ * CRn = 12, CRm = 8..13) after its EL checks.  `virt` is true for an EL1
+ * access that HCR_EL2.IMO (FMO for the group-0 registers) sends to the
+ * virtual interface (the ICV_* view); accesses of ICC_SGI*R_EL1 at EL1 with
+ * IMO or FMO set trap to EL2 before reaching it.  Return 0 when handled,
+ * nonzero to make the access UNDEFINED. */
+struct cpu_gic_ops {
+    int (*read)(void *ctx, struct cpu *cpu, uint32_t enc, bool virt, uint64_t *val);
+    int (*write)(void *ctx, struct cpu *cpu, uint32_t enc, bool virt, uint64_t val);
+};
+
 #define CPU_SYSREG_ENC(op0, op1, crn, crm, op2) \
     ((uint32_t)(((op0) << 14) | ((op1) << 11) | ((crn) << 7) | ((crm) << 3) | (op2)))
 
@@ -175,6 +188,7 @@ struct cpu_config {
     uint32_t features;       /* CPU_FEAT_*; 0 = the profile's default set */
     unsigned msa_frac;       /* profile r: ID_AA64MMFR0_EL1.MSA_frac, 1 or 2 */
     bool semihosting;        /* HLT #0xF000 is a semihosting call */
+    bool gicv3;              /* ID_AA64PFR0_EL1.GIC = 1: GICv3 system registers */
     unsigned fault_loop_limit; /* identical exceptions with no progress before
                                   cpu_run gives up; 0 = 64 */
 };
@@ -295,6 +309,8 @@ struct cpu {
     struct cpu_hooks hooks;
     const struct cpu_xlat_ops *xlat;
     void *xlat_ctx;
+    const struct cpu_gic_ops *gic;
+    void *gic_ctx;
     struct cpu_cluster *cluster;
 
     /* internal caches (cpu/mem.c, cpu/run.c); never touched outside cpu/ */
@@ -334,6 +350,7 @@ struct cpu *cpu_cluster_core(struct cpu_cluster *cl, unsigned i);
 
 void cpu_set_hooks(struct cpu *cpu, const struct cpu_hooks *hooks);
 void cpu_set_xlat(struct cpu *cpu, const struct cpu_xlat_ops *ops, void *ctx);
+void cpu_set_gic(struct cpu *cpu, const struct cpu_gic_ops *ops, void *ctx);
 
 /* Architectural reset: EL2h, DAIF masked, registers zero, PC = entry,
  * system registers at their reset values; the core is running. */
@@ -358,6 +375,10 @@ void cpu_send_event(struct cpu *cpu);
  * EL2 physical (CNTHP), bit 3 secure EL2 physical (CNTHPS, profile r); the
  * interrupt controller polls them. */
 unsigned cpu_timer_lines(struct cpu *cpu);
+/* Counter ticks until the next enabled, unmasked timer of the core fires
+ * (timers that already fired do not count), or UINT64_MAX when none will:
+ * what a machine needs to let time pass while every core waits. */
+uint64_t cpu_timer_ticks_to_fire(struct cpu *cpu);
 
 /* ---- state access for machines, loaders and hypervisor models --------- */
 

@@ -36,6 +36,8 @@ void cpu_sysreg_reset(struct cpu *c)
     /* EL0, EL1, EL2 in AArch64 only; no EL3 visible; FP and AdvSIMD
      * present (their moves are implemented, see ISA_COVERAGE.md). */
     SR(c, ID_AA64PFR0_EL1) = 0x111;
+    if (c->cfg.gicv3)
+        SR(c, ID_AA64PFR0_EL1) |= 1ull << 24;   /* GIC: system-register interface */
     SR(c, ID_AA64DFR0_EL1) = 0x10305006;             /* A57 debug, no PMU */
     SR(c, ID_AA64ISAR0_EL1) = ((feat & CPU_FEAT_CRC32) ? 1ull << 16 : 0) |
                               ((feat & CPU_FEAT_LSE) ? 2ull << 20 : 0);
@@ -92,6 +94,28 @@ unsigned cpu_timer_lines(struct cpu *c)
     if ((timer_ctl(c, SR(c, CNTHPS_CTL_EL2), SR(c, CNTHPS_CVAL_EL2), now) & 6) == 4)
         out |= 8;
     return out;
+}
+
+/* Ticks until a timer whose ENABLE = 1 and IMASK = 0 reaches its compare
+ * value; one that already has does not count. */
+static uint64_t ticks_to(uint64_t ctl, uint64_t cval, uint64_t now, uint64_t best)
+{
+    if ((ctl & 3) != 1 || now >= cval)
+        return best;
+    uint64_t t = cval - now;
+    return t < best ? t : best;
+}
+
+uint64_t cpu_timer_ticks_to_fire(struct cpu *c)
+{
+    uint64_t now = cpu_counter(c);
+    uint64_t best = UINT64_MAX;
+    best = ticks_to(SR(c, CNTP_CTL_EL0), SR(c, CNTP_CVAL_EL0), now, best);
+    best = ticks_to(SR(c, CNTV_CTL_EL0), SR(c, CNTV_CVAL_EL0), now - SR(c, CNTVOFF_EL2), best);
+    best = ticks_to(SR(c, CNTHP_CTL_EL2), SR(c, CNTHP_CVAL_EL2), now, best);
+    if (c->cfg.profile == CPU_PROFILE_R)
+        best = ticks_to(SR(c, CNTHPS_CTL_EL2), SR(c, CNTHPS_CVAL_EL2), now, best);
+    return best;
 }
 
 /* ---- special registers ---- */
@@ -331,6 +355,8 @@ static int access_unknown(struct cpu *c, uint32_t enc, unsigned rt, bool write, 
             *val = rc ? 0 : v;
         return 0;
     }
+    if (op0 == 3 && c->gic && cpu_gic_sysreg_enc(enc))
+        return cpu_gic_sysreg_access(c, enc, rt, write, val);
     /* EL1 MPU registers (op1 = 0, CRn = 6) are EL1 virtual-memory controls. */
     if (el == 1 && op0 == 3 && op1 == 0 && crn == 6 &&
         ((write && (hcr & HCR_TVM)) || (!write && (hcr & HCR_TRVM))))
@@ -423,6 +449,8 @@ int cpu_sysreg_access(struct cpu *c, uint32_t enc, int id, unsigned rt, bool wri
 int cpu_sysreg_get(struct cpu *c, uint32_t enc, uint64_t *val)
 {
     int id = cpu_sysreg_find(enc);
+    if (id < 0 && c->gic && cpu_gic_sysreg_enc(enc))
+        return c->gic->read(c->gic_ctx, c, enc, false, val) ? -1 : 0;
     if (id < 0) {
         if (c->xlat && c->xlat->sysreg_read)
             return c->xlat->sysreg_read(c->xlat_ctx, c, enc, val) ? -1 : 0;
@@ -438,6 +466,8 @@ int cpu_sysreg_get(struct cpu *c, uint32_t enc, uint64_t *val)
 int cpu_sysreg_set(struct cpu *c, uint32_t enc, uint64_t val)
 {
     int id = cpu_sysreg_find(enc);
+    if (id < 0 && c->gic && cpu_gic_sysreg_enc(enc))
+        return c->gic->write(c->gic_ctx, c, enc, false, val) ? -1 : 0;
     if (id < 0) {
         if (c->xlat && c->xlat->sysreg_write && !c->xlat->sysreg_write(c->xlat_ctx, c, enc, val)) {
             cpu_tlb_flush(c);

@@ -40,4 +40,9 @@ int cpu_sysreg_find(uint32_t enc);
  * the trap syndrome). */
 int cpu_sysreg_access(struct cpu *c, uint32_t enc, int id, unsigned rt, bool write, uint64_t *val);
 
+/* GICv3 CPU interface registers (cpu/sysreg_gic.c): whether `enc` is one,
+ * and MSR/MRS of one with its traps; 0, or -1 after taking an exception. */
+bool cpu_gic_sysreg_enc(uint32_t enc);
+int cpu_gic_sysreg_access(struct cpu *c, uint32_t enc, unsigned rt, bool write, uint64_t *val);
+
 #endif

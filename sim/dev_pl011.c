@@ -74,6 +74,11 @@ static int pl011_write(void *ctx, uint64_t off, unsigned size, uint64_t val)
     return 0;
 }
 
+bool pl011_irq_level(const struct pl011 *u)
+{
+    return (u->ris & u->imsc) != 0;
+}
+
 struct mmio_device pl011_device(struct pl011 *u, const char *name, uint64_t base)
 {
     struct mmio_device d = {name, base, PL011_SIZE, u, pl011_read, pl011_write};

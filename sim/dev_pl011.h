@@ -6,6 +6,7 @@
 #ifndef MSASIM_SIM_DEV_PL011_H
 #define MSASIM_SIM_DEV_PL011_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "sim/bus.h"
@@ -20,6 +21,8 @@ struct pl011 {
 #define PL011_SIZE 0x1000
 
 void pl011_init(struct pl011 *u, void (*output)(void *, const char *, unsigned), void *ctx);
+/* The interrupt output (UARTINTR): a raw interrupt that is not masked. */
+bool pl011_irq_level(const struct pl011 *u);
 struct mmio_device pl011_device(struct pl011 *u, const char *name, uint64_t base);
 
 #endif

@@ -1,10 +1,12 @@
 /* The Linux arm64 boot protocol (Documentation/arch/arm64/booting.rst) for
- * msasim_boot_kernel: the kernel Image at text_offset from the first
- * 2 MiB-aligned RAM address, the boot modules' files where they are asked
- * for (as QEMU's guest-loader puts them), the platform's device tree with
- * /chosen bootargs and a module node per file placed at the next 2 MiB
- * boundary after the kernel, and core 0 entering the kernel at EL2 with
- * x0 = the device tree's address and x1-x3 = 0.  The other cores wait
+ * msasim_boot_kernel, with the layout QEMU's virt machine uses for a
+ * -kernel Image, so that what a kernel prints about addresses compares
+ * with QEMU: the device tree at the start of RAM (the platform's, with
+ * /chosen bootargs and a module node per boot module), the Image at
+ * text_offset from the next 2 MiB boundary (booting.rst allows any 2 MiB
+ * aligned base), the boot modules' files where they are asked for (as
+ * QEMU's guest-loader puts them), and core 0 entering the kernel at EL2
+ * with x0 = the device tree's address and x1-x3 = 0.  The other cores wait
  * for PSCI CPU_ON. */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -16,7 +18,7 @@
 #include "sim/platform.h"
 #include "sim/ram.h"
 
-#define DTB_ALIGN (UINT64_C(2) << 20)
+#define DTB_ROOM (UINT64_C(2) << 20)   /* the tree's place below the Image */
 
 static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 {
@@ -31,8 +33,18 @@ int msasim_boot_kernel(msasim_t *h, const char *kernel, const char *bootargs,
     struct platform_boot_module *bm = calloc(nmods ? nmods : 1, sizeof *bm);
     if (!bm)
         return msa_error_set(err, "out of memory");
+    uint64_t ram_base = 0, ram_size = 0;
+    if (m->plat->memory.count) {
+        ram_base = m->plat->memory.items[0].base;
+        ram_size = m->plat->memory.items[0].size;
+    }
+    uint64_t at = (ram_base + DTB_ROOM - 1) & ~(DTB_ROOM - 1);   /* the tree */
     struct loaded_image img;
-    int rc = load_file_auto(m->ram, kernel, LOAD_ADDR_NONE, &img, err);
+    memset(&img, 0, sizeof img);
+    int rc = ram_size < 2 * DTB_ROOM
+                 ? msa_error_set(err, "%s: the first RAM bank is too small to boot a kernel "
+                                 "(the tree and the Image need at least 4 MiB)", m->plat->source)
+                 : load_file_auto(m->ram, kernel, at + DTB_ROOM, &img, err);
     if (rc == 0 && img.format != LOADED_IMAGE) {
         loaded_image_release(&img);
         rc = msa_error_set(err, "%s: not an arm64 Image: --kernel takes what the Linux boot "
@@ -57,13 +69,17 @@ int msasim_boot_kernel(msasim_t *h, const char *kernel, const char *bootargs,
     size_t dtb_size = 0;
     if (rc == 0)
         rc = platform_dtb_for_boot(m->plat, bootargs, bm, nmods, &dtb, &dtb_size, err);
-    uint64_t at = (kernel_high + DTB_ALIGN - 1) & ~(DTB_ALIGN - 1);
+    if (rc == 0 && dtb_size > DTB_ROOM)
+        rc = msa_error_set(err, "%s: the device tree for the kernel takes %zu bytes, more than "
+                           "the 2 MiB below the Image", m->plat->source, dtb_size);
     for (unsigned i = 0; rc == 0 && i < nmods; i++)
         if (overlaps(at, dtb_size, bm[i].base, bm[i].size))
-            at = (bm[i].base + bm[i].size + DTB_ALIGN - 1) & ~(DTB_ALIGN - 1);
+            rc = msa_error_set(err, "--module 0x%" PRIx64 ":%s: overlaps the device tree at "
+                               "[0x%" PRIx64 ", 0x%" PRIx64 ")", mods[i].addr, mods[i].path, at,
+                               at + dtb_size);
     if (rc == 0 && (!ram_contains(m->ram, at, dtb_size) || ram_write(m->ram, at, dtb, dtb_size) < 0))
-        rc = msa_error_set(err, "%s: no RAM at 0x%" PRIx64 " for the device tree after the "
-                           "kernel and its modules", m->plat->source, at);
+        rc = msa_error_set(err, "%s: no RAM at 0x%" PRIx64 " for the device tree",
+                           m->plat->source, at);
     free(dtb);
     free(bm);
     if (rc < 0) {

@@ -169,6 +169,7 @@ static int add_cores(struct machine *m, struct msa_error *err)
     cc.profile = prof;
     cc.semihosting = true;
     cc.msa_frac = m->profile == 'r' && m->cfg.el1_mmu ? 2 : 1;
+    cc.gicv3 = machine_has_gicv3(m);
     struct cpu_hooks hooks = {0};
     hooks.ctx = m;
     hooks.console_write = semihost_write;
@@ -203,7 +204,8 @@ int machine_create(const struct machine_config *cfg, struct machine **out, struc
         msa_error_set(err, "--el1-msa: 'mmu' is an option of profile r (profile a always has its MMU)");
         goto fail;
     }
-    if (add_ram(m, err) < 0 || add_uarts(m, err) < 0 || add_cores(m, err) < 0)
+    if (add_ram(m, err) < 0 || add_uarts(m, err) < 0 || add_cores(m, err) < 0 ||
+        machine_attach_gic(m, err) < 0)
         goto fail;
     if (m->profile == 'r' && machine_attach_mpus(m, err) < 0)
         goto fail;
@@ -223,6 +225,7 @@ void machine_destroy(struct machine *m)
     if (!m)
         return;
     machine_hv_free(m);
+    machine_free_gic(m);
     for (unsigned i = 0; i < m->ncores; i++)
         cpu_destroy(m->cores[i]);
     if (m->cluster)
@@ -342,8 +345,13 @@ struct machine_result machine_run_cycles(struct machine *m, uint64_t max_insns, 
                     anyone_at_bound = true;
                 }
             }
+            /* A hypervisor model drives the IRQ lines itself (its slice
+             * timer); otherwise the GIC samples its inputs. */
             if (m->hv)
                 machine_hv_poll_timers(m, i);
+            else if (m->gic)
+                machine_gic_poll(m, i, r.reason == CPU_STOP_WFI || r.reason == CPU_STOP_WFE,
+                                 budget - r.insns);
             m->total_insns += r.insns;
             if (r.insns)
                 anyone_ran = true;
@@ -393,6 +401,8 @@ struct machine_result machine_run_cycles(struct machine *m, uint64_t max_insns, 
             limit_message(res.message, sizeof res.message, machine_cycles(m), " cycles (--max-cycles)");
             goto done;
         }
+        if (!anyone_ran && anyone_waiting && !m->hv && machine_gic_skip_idle(m))
+            continue;
         if (!anyone_ran) {
             /* No core executed anything this round: with no device that could
              * raise an interrupt later, the machine can never move again. */

@@ -107,6 +107,7 @@ struct machine {
     uint64_t total_insns;
     unsigned running_core;       /* the core machine_run is stepping now */
     struct machine_hv *hv;       /* guests under a hypervisor model (sim/machine_hv.c) */
+    struct machine_gic *gic;     /* the GICv3 and its wiring (sim/machine_gic.c) */
 };
 
 /* Builds the machine described by cfg: platform, RAM banks, UARTs, cores.
@@ -182,6 +183,23 @@ uint64_t machine_cycles(const struct machine *m);
  * the stop was the bound's, not a request of someone else, and forgets it. */
 void machine_timing_stop_at(struct machine *m, uint64_t at);
 bool machine_timing_bound_hit(struct machine *m);
+
+/* The interrupt controller (sim/machine_gic.c): with a GICv3 in the
+ * platform, machine_create puts it on the bus, wires every core's timers
+ * to its PPIs and the UARTs to their SPIs, and gives the cores the GIC
+ * system registers (ID_AA64PFR0_EL1.GIC = 1).  After each core's turn
+ * machine_gic_poll samples the interrupt inputs; `waited` says the core
+ * spent `slots` instruction slots of its turn waiting in WFI/WFE, which its
+ * counter still advances by.  When no core ran in a round,
+ * machine_gic_skip_idle moves time to the next timer that fires (false
+ * when none will).  machine_gic gives the controller (NULL without). */
+struct gicv3;
+bool machine_has_gicv3(const struct machine *m);
+int machine_attach_gic(struct machine *m, struct msa_error *err);
+void machine_free_gic(struct machine *m);
+void machine_gic_poll(struct machine *m, unsigned core, bool waited, uint64_t slots);
+bool machine_gic_skip_idle(struct machine *m);
+struct gicv3 *machine_gic(const struct machine *m);
 
 /* Guests under a hypervisor model (sim/machine_hv.c), profile r: the model
  * (`module`, --hv-opt `options`) is created on the machine's MPUs and RAM

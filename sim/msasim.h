@@ -195,13 +195,13 @@ int msasim_load_blob(msasim_t *h, const char *path, uint64_t addr, uint64_t *siz
 /* Resets the cores to `entry` as loading a program does. */
 int msasim_start(msasim_t *h, uint64_t entry);
 
-/* Boots `kernel` (an arm64 Image) with the Linux arm64 boot protocol:
- * the Image at text_offset from the first 2 MiB-aligned RAM address, each
- * module's file at its address, and the platform's device tree with
+/* Boots `kernel` (an arm64 Image) with the Linux arm64 boot protocol, in
+ * QEMU virt's layout: the platform's device tree at the start of RAM with
  * /chosen bootargs (NULL: none) and a module node per file (the first a
- * multiboot,kernel, the others multiboot,module, each with its bootargs)
- * at the next 2 MiB boundary after them; core 0 starts at the kernel with
- * x0 = the device tree's address, the others wait for PSCI CPU_ON. */
+ * multiboot,kernel, the others multiboot,module, each with its bootargs),
+ * the Image at text_offset from the next 2 MiB boundary, each module's
+ * file at its address; core 0 starts at the kernel with x0 = the device
+ * tree's address, the others wait for PSCI CPU_ON. */
 struct msasim_boot_module {
     uint64_t addr;
     const char *path;

@@ -97,6 +97,45 @@ static int add_module(struct dtb_edit *e, int parent, enum platform_module_kind 
     return rc < 0 ? fdt_fail(e, "a module node", rc) : 0;
 }
 
+/* A cell count of `node`, or of the root when `node` does not say. */
+static int cells_of(const void *fdt, int node, const char *name)
+{
+    const fdt32_t *v = fdt_getprop(fdt, node, name, NULL);
+    if (!v)
+        v = fdt_getprop(fdt, 0, name, NULL);
+    return v ? (int)fdt32_to_cpu(*v) : (strcmp(name, "#address-cells") == 0 ? 2 : 1);
+}
+
+/* A module node under `parent` whose reg is written in the cells in force
+ * there (1 or 2 each). */
+static int add_module_cells(struct dtb_edit *e, int parent, enum platform_module_kind kind,
+                            uint64_t base, uint64_t size, const char *bootargs)
+{
+    int ac = cells_of(e->fdt, parent, "#address-cells"), sc = cells_of(e->fdt, parent, "#size-cells");
+    if (ac < 1 || ac > 2 || sc < 1 || sc > 2 || (ac == 1 && base >> 32) || (sc == 1 && size >> 32))
+        return msa_error_set(e->err, "%s: /chosen's cells (%d address, %d size) cannot hold the "
+                             "module at 0x%" PRIx64 " of 0x%" PRIx64 " bytes", e->p->source, ac,
+                             sc, base, size);
+    if (add_module(e, parent, kind, base, size, bootargs) < 0)
+        return -1;
+    if (ac == 2 && sc == 2)
+        return 0;
+    /* add_module wrote <2 2>: rewrite reg in the cells in force. */
+    char name[64];
+    snprintf(name, sizeof name, "module@%" PRIx64, base);
+    int node = fdt_subnode_offset(e->fdt, parent, name);
+    fdt32_t v[4];
+    int n = 0;
+    if (ac == 2)
+        v[n++] = cpu_to_fdt32((uint32_t)(base >> 32));
+    v[n++] = cpu_to_fdt32((uint32_t)base);
+    if (sc == 2)
+        v[n++] = cpu_to_fdt32((uint32_t)(size >> 32));
+    v[n++] = cpu_to_fdt32((uint32_t)size);
+    int rc = node < 0 ? node : fdt_setprop(e->fdt, node, "reg", v, (int)(n * sizeof v[0]));
+    return rc < 0 ? fdt_fail(e, "a module node", rc) : 0;
+}
+
 static int add_domain(struct dtb_edit *e, int chosen, const struct platform_domain *d)
 {
     int node = fdt_add_subnode(e->fdt, chosen, d->name);
@@ -216,21 +255,14 @@ int platform_dtb_for_boot(const struct platform *p, const char *bootargs,
         fdt_fail(&e, "/chosen/bootargs", rc);
         goto fail;
     }
-    if (nmods) {
-        /* The module nodes' reg is two cells each, as QEMU's guest-loader
-         * writes them; /chosen says so. */
-        if ((rc = fdt_setprop_u32(e.fdt, chosen, "#address-cells", 2)) < 0 ||
-            (rc = fdt_setprop_u32(e.fdt, chosen, "#size-cells", 2)) < 0) {
-            fdt_fail(&e, "/chosen's cells", rc);
+    /* Last to first: fdt_add_subnode puts a node before its siblings, and
+     * the first module is the kernel.  Their reg takes the cells /chosen
+     * declares, or the root's (QEMU's guest-loader writes the root's and
+     * declares nothing in /chosen). */
+    for (size_t i = nmods; i-- > 0;) {
+        if (add_module_cells(&e, chosen, i == 0 ? PLATFORM_MODULE_KERNEL : PLATFORM_MODULE_GENERIC,
+                             mods[i].base, mods[i].size, mods[i].bootargs) < 0)
             goto fail;
-        }
-        /* Last to first: fdt_add_subnode puts a node before its siblings,
-         * and the first module is the kernel. */
-        for (size_t i = nmods; i-- > 0;) {
-            if (add_module(&e, chosen, i == 0 ? PLATFORM_MODULE_KERNEL : PLATFORM_MODULE_GENERIC,
-                           mods[i].base, mods[i].size, mods[i].bootargs) < 0)
-                goto fail;
-        }
     }
     rc = fdt_pack(e.fdt);
     if (rc < 0) {

@@ -31,6 +31,7 @@ struct run_opts {
     struct opt_list modules;
     const char *kernel;
     const char *append;
+    const char *symbols;
     bool directmap;
     bool user;
 };
@@ -77,6 +78,9 @@ static const struct opt_spec run_specs[] = {
      "the --module files in /chosen) instead of running a PROGRAM", 0, 0, NULL},
     {"append", OPT_STRING, offsetof(struct run_opts, append), "ARGS",
      "with --kernel: the /chosen bootargs", 0, 0, NULL},
+    {"symbols", OPT_STRING, offsetof(struct run_opts, symbols), "ELF",
+     "take the program's symbols from this ELF (e.g. the debug symbols of a --kernel Image): "
+     "cycles per function with --timing on", 0, 0, NULL},
     {"module", OPT_LIST, offsetof(struct run_opts, modules), "ADDR:FILE[:ARGS]",
      "with --kernel: a boot module loaded at ADDR with its bootargs (the first is the "
      "multiboot,kernel); with --hv and a platform with xen,domain nodes: the file of the module "
@@ -281,6 +285,10 @@ int cmd_run(int argc, char **argv)
     }
     if (o.user && res.npositional > 0)
         return user_mode_main(res.npositional, res.positional, o.max_insns, o.stats_json);
+    if (o.symbols && (o.user || strcmp(o.hv, "none") != 0)) {
+        cli_error("run: --symbols names the symbols of a PROGRAM or --kernel run at EL2");
+        return MSA_EXIT_USAGE;
+    }
     if (strcmp(o.hv, "none") != 0)
         return run_guests(&o, &res);
     if (!o.timing && (o.core || o.sets.count)) {
@@ -328,6 +336,8 @@ int cmd_run(int argc, char **argv)
     }
     /* boot_kernel says itself what is wrong with a --module (-2). */
     int loaded = o.kernel ? boot_kernel(h, &o) : msasim_load_program(h, res.positional[0]);
+    if (loaded == 0 && o.symbols)
+        loaded = msasim_load_symbols(h, o.symbols);
     if (loaded < 0) {
         if (loaded != -2)
             cli_error(msasim_last_error(h));

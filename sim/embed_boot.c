@@ -17,6 +17,7 @@
 #include "sim/loader.h"
 #include "sim/platform.h"
 #include "sim/ram.h"
+#include "sim/symbols.h"
 
 #define DTB_ROOM (UINT64_C(2) << 20)   /* the tree's place below the Image */
 
@@ -93,5 +94,17 @@ int msasim_boot_kernel(msasim_t *h, const char *kernel, const char *bootargs,
         cpu_set_x(m->cores[0], r, 0);
     h->loaded = true;
     h->final = false;
+    return 0;
+}
+
+int msasim_load_symbols(msasim_t *h, const char *elf_path)
+{
+    struct symbols *syms;
+    if (load_elf_symbols(elf_path, &syms, &h->err) < 0)
+        return -1;
+    symbols_free(h->m->syms);
+    h->m->syms = syms;
+    if (h->m->timing)
+        machine_timing_program_loaded(h->m);
     return 0;
 }

@@ -37,6 +37,11 @@ struct loaded_image {
     struct symbols *syms; /* ELF symbol table (maybe empty); NULL otherwise */
 };
 
+/* The symbol table of an ELF file alone (its segments are not loaded):
+ * for a program loaded some other way, e.g. a kernel Image and its
+ * debug-symbol ELF. */
+int load_elf_symbols(const char *path, struct symbols **out, struct msa_error *err);
+
 /* Frees what a successful load left in `img` (the symbols). */
 void loaded_image_release(struct loaded_image *img);
 

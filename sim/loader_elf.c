@@ -449,3 +449,58 @@ void loaded_image_release(struct loaded_image *img)
     symbols_free(img->syms);
     img->syms = NULL;
 }
+
+int load_elf_symbols(const char *path, struct symbols **out, struct msa_error *err)
+{
+    *out = NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return msa_error_set(err, "%s: cannot open: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return msa_error_set(err, "%s: not a regular file", path);
+    }
+    uint64_t size = (uint64_t)st.st_size;
+    unsigned char hdr[sizeof(Elf64_Ehdr)] = { 0 };
+    size_t want = size < sizeof hdr ? (size_t)size : sizeof hdr;
+    int rc = -1;
+    Elf *elf = NULL;
+    struct symbols *syms = NULL;
+    GElf_Ehdr eh;
+    if (pread(fd, hdr, want, 0) != (ssize_t)want) {
+        msa_error_set(err, "%s: cannot read: %s", path, strerror(errno));
+        goto out;
+    }
+    if (elf_check_identity(path, hdr, size, err) != 0)
+        goto out;
+    if (elf_version(EV_CURRENT) == EV_NONE) {
+        msa_error_set(err, "%s: libelf is out of date: %s", path, elf_errmsg(-1));
+        goto out;
+    }
+    elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+    if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh)) {
+        msa_error_set(err, "%s: corrupt ELF: %s", path, elf_errmsg(-1));
+        goto out;
+    }
+    if (elf_check_tables(path, &eh, size, err) != 0)
+        goto out;
+    if (!(syms = symbols_new())) {
+        msa_error_set(err, "%s: out of memory", path);
+        goto out;
+    }
+    if (elf_read_symbols(path, elf, size, syms, err) != 0)
+        goto out;
+    if (symbols_count(syms) == 0) {
+        msa_error_set(err, "%s: no symbol table (a stripped file?)", path);
+        goto out;
+    }
+    *out = syms;
+    syms = NULL;
+    rc = 0;
+out:
+    symbols_free(syms);
+    elf_end(elf);
+    close(fd);
+    return rc;
+}

@@ -209,6 +209,10 @@ struct msasim_boot_module {
 };
 int msasim_boot_kernel(msasim_t *h, const char *kernel, const char *bootargs,
                        const struct msasim_boot_module *mods, unsigned nmods);
+/* Takes the program's symbols from an ELF file instead (a kernel Image's
+ * debug-symbol ELF, at the addresses the code runs at): statistics per
+ * function with the cycle model, names in messages.  Call after loading. */
+int msasim_load_symbols(msasim_t *h, const char *elf_path);
 
 /* Debug access to memory: the machine's RAM and the embedder's memory
  * regions, no side effects, no time.  -1 when a byte is in neither. */

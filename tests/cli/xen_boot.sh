@@ -76,11 +76,31 @@ EOF
 
 boot timing-off
 # The sanitizer build is ten times slower: the cycle model's boot runs in
-# the plain build only.
+# the plain build only.  With Xen's debug symbols (the -dbg package): the
+# cycles of its functions, and its TLB maintenance by kind.
+SYMS=$BUILD/xen/usr/lib/debug/boot/xen-syms-4.17-arm64
 case $BUILD in
 *san*) echo "skip: the boot with --timing on is not repeated under the sanitizers" ;;
-*)     boot timing-on --timing on
-       grep -q '"cycles"' "$TMP/timing-on.json" || fail "timing on: no cycle count" ;;
+*)  if [ -f "$SYMS" ]; then
+        boot timing-on --timing on --symbols "$SYMS"
+        python3 - "$TMP/timing-on.json" <<'PY' || fail "timing on: Xen's figures are missing"
+import json, sys
+s = json.load(open(sys.argv[1]))
+c = s["counters"]
+need = ["func.__p2m_set_entry.cycles", "func.xen_pt_update.cycles", "func.clear_domain_page.cycles"]
+missing = [k for k in need if not c.get(k)]
+tlbi = {k.split(".")[3]: v for k, v in c.items()
+        if k.startswith("mmu.core0.tlbi.") and k.endswith(".ops") and k.count(".") == 4 and v}
+for k in need:
+    print("  %s %s" % (k, c.get(k)))
+print("  core 0 TLBI by kind: %s" % ", ".join("%s %d" % kv for kv in sorted(tlbi.items())))
+sys.exit(1 if missing or not tlbi or not s["summary"].get("cycles") else 0)
+PY
+    else
+        echo "note: no Xen debug symbols: the boot with --timing on runs without per-function figures"
+        boot timing-on --timing on
+        grep -q '"cycles"' "$TMP/timing-on.json" || fail "timing on: no cycle count"
+    fi ;;
 esac
 
 finish

@@ -488,6 +488,28 @@ static int parse_tree(struct plat_ctx *c)
     return rc;
 }
 
+/* The structure block walked tag by tag, each step required to move
+ * forward, before libfdt's fdt_check_full sees it: libfdt 1.6's full check
+ * can spin without end on a block whose tags do not advance (a fuzzed
+ * tree, kept in tests/fuzz/regressions/dtb/). */
+static int walk_tags(const void *fdt, const char *src, struct msa_error *err)
+{
+    int offset = 0, next = 0;
+    uint32_t max_steps = fdt_size_dt_struct(fdt) / 4 + 2;
+    for (uint32_t step = 0;; step++) {
+        uint32_t tag = fdt_next_tag(fdt, offset, &next);
+        if (next < 0)
+            return msa_error_set(err, "%s: corrupt device tree structure at byte %d of the "
+                                 "structure block (%s)", src, offset, fdt_strerror(next));
+        if (tag == FDT_END)
+            return 0;
+        if (next <= offset || step >= max_steps)
+            return msa_error_set(err, "%s: corrupt device tree structure: the tag at byte %d of "
+                                 "the structure block does not advance", src, offset);
+        offset = next;
+    }
+}
+
 static int check_blob(const void *fdt, size_t size, const char *src, struct msa_error *err)
 {
     if (size < sizeof(struct fdt_header))
@@ -511,6 +533,8 @@ static int check_blob(const void *fdt, size_t size, const char *src, struct msa_
     if (fdt_version(fdt) < 16)
         return msa_error_set(err, "%s: device tree version %" PRIu32 ", expected 16 or later",
                              src, (uint32_t)fdt_version(fdt));
+    if (walk_tags(fdt, src, err) < 0)
+        return -1;
     rc = fdt_check_full(fdt, size);
     if (rc != 0)
         return msa_error_set(err, "%s: corrupt device tree structure (%s)", src, fdt_strerror(rc));

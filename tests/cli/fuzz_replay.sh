@@ -23,4 +23,11 @@ for t in $targets; do
     expect_status 0 timeout 300 "$bin" "tests/fuzz/corpus/$t" "tests/fuzz/regressions/$t"
     expect_stdout_has "replayed "
 done
+
+# The tree on which libfdt's full check spun without end: refused at once,
+# in one line naming the place.
+expect_status 2 timeout 10 "$MSASIM" platform show \
+    tests/fuzz/regressions/dtb/timeout-d976d97498adb7df747b5c841beab7fc701d3a9e
+expect_one_line_stderr
+expect_stderr_has "the tag at byte 1740 of the structure block does not advance"
 finish

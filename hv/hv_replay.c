@@ -132,6 +132,32 @@ static int replay_unmap_page(struct hv *hv, struct hv_tracer *t, const struct hv
     return 0;
 }
 
+/* The core's own memory work: a copy, a cache clean, or a guest's memory
+ * read, written or zeroed at EL2 (access: the same checks and charges as
+ * the run made, the bytes going to a scratch buffer, a page at a time: a
+ * replay has no guest data). */
+static int core_memory_work(struct hv *hv, const struct hv_event *ev)
+{
+    uint64_t dst = hv_trace_va_of(hv, ev->core, ev->a);
+    switch ((enum hv_ev_kind)ev->kind) {
+    case HV_EV_COPY:
+        return hv_core_copy(hv, ev->core, dst, hv_trace_va_of(hv, ev->core, ev->b), ev->c);
+    case HV_EV_CLEAN:
+        hv_core_clean(hv, ev->core, dst, ev->c);
+        return 0;
+    default: {
+        uint8_t scratch[4096];
+        memset(scratch, 0, sizeof scratch);
+        int rc = 0;
+        for (uint64_t done = 0; rc == 0 && done < ev->c; done += sizeof scratch) {
+            uint64_t n = ev->c - done < sizeof scratch ? ev->c - done : sizeof scratch;
+            rc = hv_core_access(hv, ev->core, dst + done, scratch, n, (enum hv_access)ev->flags);
+        }
+        return rc;
+    }
+    }
+}
+
 static int replay_copy(struct hv *hv, struct hv_tracer *t, const struct hv_event *ev,
                        struct msa_error *err)
 {
@@ -142,18 +168,14 @@ static int replay_copy(struct hv *hv, struct hv_tracer *t, const struct hv_event
         t->rs.skipped++;
         return 0;
     }
-    uint64_t dst = hv_trace_va_of(hv, ev->core, ev->a);
-    int rc = 0;
-    if (ev->kind == HV_EV_COPY)
-        rc = hv_core_copy(hv, ev->core, dst, hv_trace_va_of(hv, ev->core, ev->b), ev->c);
-    else
-        hv_core_clean(hv, ev->core, dst, ev->c);
+    int rc = core_memory_work(hv, ev);
     if (t->depth) {
         inner_result(t, rc);
         return 0;
     }
     if (rc) {
-        msa_error_set(err, "%s: %s", hv->mod->name, hv->has_error ? hv->error : "copy faulted");
+        msa_error_set(err, "%s: %s", hv->mod->name, hv->has_error ? hv->error
+                      : ev->kind == HV_EV_ACCESS ? "access faulted" : "copy faulted");
         return HV_RUN_FAILED;
     }
     return 0;
@@ -338,38 +360,6 @@ static int replay_top(struct hv *hv, struct hv_tracer *t, const struct hv_event 
     }
 }
 
-/* A guest's memory read or written at EL2: the same checks and charges as
- * the run made, with the bytes going to a scratch buffer (a replay has no
- * guest data), a page at a time. */
-static int replay_access(struct hv *hv, struct hv_tracer *t, const struct hv_event *ev,
-                         struct msa_error *err)
-{
-    int st = check_core(hv, ev, false, err);
-    if (st)
-        return st;
-    if (failing(t)) {
-        t->rs.skipped++;
-        return 0;
-    }
-    uint8_t scratch[4096];
-    memset(scratch, 0, sizeof scratch);
-    uint64_t va = hv_trace_va_of(hv, ev->core, ev->a);
-    int rc = 0;
-    for (uint64_t done = 0; rc == 0 && done < ev->c; done += sizeof scratch) {
-        uint64_t n = ev->c - done < sizeof scratch ? ev->c - done : sizeof scratch;
-        rc = hv_core_access(hv, ev->core, va + done, scratch, n, (enum hv_access)ev->flags);
-    }
-    if (t->depth) {
-        inner_result(t, rc);
-        return 0;
-    }
-    if (rc) {
-        msa_error_set(err, "%s: %s", hv->mod->name, hv->has_error ? hv->error : "access faulted");
-        return HV_RUN_FAILED;
-    }
-    return 0;
-}
-
 int hv_replay_event(struct hv *hv, const struct hv_event *ev, struct msa_error *err)
 {
     struct hv_tracer *t = hv_tracer_get(hv);
@@ -386,8 +376,8 @@ int hv_replay_event(struct hv *hv, const struct hv_event *ev, struct msa_error *
     case HV_EV_MAP_DOMAIN_PAGE: st = replay_mdp(hv, t, ev, err); break;
     case HV_EV_UNMAP_DOMAIN_PAGE: st = replay_unmap_page(hv, t, ev, err); break;
     case HV_EV_COPY:
-    case HV_EV_CLEAN: st = replay_copy(hv, t, ev, err); break;
-    case HV_EV_ACCESS: st = replay_access(hv, t, ev, err); break;
+    case HV_EV_CLEAN:
+    case HV_EV_ACCESS: st = replay_copy(hv, t, ev, err); break;
     case HV_EV_BEGIN: st = replay_begin(hv, t, ev, err); break;
     case HV_EV_END: st = replay_end(hv, t, ev, err); break;
     default: st = replay_top(hv, t, ev, err); break;

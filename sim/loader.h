@@ -37,6 +37,10 @@ struct loaded_image {
     struct symbols *syms; /* ELF symbol table (maybe empty); NULL otherwise */
 };
 
+/* Opens a regular file for reading: its descriptor and size, or -1 with
+ * a message naming it. */
+int loader_open(const char *path, int *fd_out, uint64_t *size_out, struct msa_error *err);
+
 /* The symbol table of an ELF file alone (its segments are not loaded):
  * for a program loaded some other way, e.g. a kernel Image and its
  * debug-symbol ELF. */

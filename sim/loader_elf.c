@@ -8,14 +8,12 @@
 #include "sim/loader.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <gelf.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 /* Machines an ELF handed to a simulator is most likely built for. */
@@ -429,15 +427,11 @@ int load_elf(struct ram *ram, const char *path, struct loaded_image *out,
              struct msa_error *err)
 {
     memset(out, 0, sizeof *out);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return msa_error_set(err, "%s: cannot open: %s", path, strerror(errno));
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return msa_error_set(err, "%s: not a regular file", path);
-    }
-    int rc = elf_load_open(ram, path, fd, (uint64_t)st.st_size, out, err);
+    int fd;
+    uint64_t size;
+    if (loader_open(path, &fd, &size, err) != 0)
+        return -1;
+    int rc = elf_load_open(ram, path, fd, size, out, err);
     close(fd);
     return rc;
 }
@@ -453,15 +447,10 @@ void loaded_image_release(struct loaded_image *img)
 int load_elf_symbols(const char *path, struct symbols **out, struct msa_error *err)
 {
     *out = NULL;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return msa_error_set(err, "%s: cannot open: %s", path, strerror(errno));
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return msa_error_set(err, "%s: not a regular file", path);
-    }
-    uint64_t size = (uint64_t)st.st_size;
+    int fd;
+    uint64_t size;
+    if (loader_open(path, &fd, &size, err) != 0)
+        return -1;
     unsigned char hdr[sizeof(Elf64_Ehdr)] = { 0 };
     size_t want = size < sizeof hdr ? (size_t)size : sizeof hdr;
     int rc = -1;

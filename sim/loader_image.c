@@ -26,8 +26,7 @@
 
 static const unsigned char image_magic[4] = { 'A', 'R', 'M', 0x64 };
 
-static int loader_open(const char *path, int *fd_out, uint64_t *size_out,
-                       struct msa_error *err)
+int loader_open(const char *path, int *fd_out, uint64_t *size_out, struct msa_error *err)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)

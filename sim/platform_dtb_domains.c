@@ -57,11 +57,17 @@ static int drop_extra_cpus(struct dtb_edit *e)
     return 0;
 }
 
-static int set_u64_pair(void *fdt, int node, const char *name, uint64_t a, uint64_t b)
+/* <base size> in `ac` and `sc` cells (1 or 2 each) into v[4]: the count. */
+static int reg_cells(uint64_t base, uint64_t size, int ac, int sc, fdt32_t v[4])
 {
-    fdt32_t v[4] = {cpu_to_fdt32((uint32_t)(a >> 32)), cpu_to_fdt32((uint32_t)a),
-                    cpu_to_fdt32((uint32_t)(b >> 32)), cpu_to_fdt32((uint32_t)b)};
-    return fdt_setprop(fdt, node, name, v, sizeof v);
+    int n = 0;
+    if (ac == 2)
+        v[n++] = cpu_to_fdt32((uint32_t)(base >> 32));
+    v[n++] = cpu_to_fdt32((uint32_t)base);
+    if (sc == 2)
+        v[n++] = cpu_to_fdt32((uint32_t)(size >> 32));
+    v[n++] = cpu_to_fdt32((uint32_t)size);
+    return n;
 }
 
 static const char *module_compatible(enum platform_module_kind kind, size_t *len)
@@ -79,24 +85,6 @@ static const char *module_compatible(enum platform_module_kind kind, size_t *len
     }
 }
 
-static int add_module(struct dtb_edit *e, int parent, enum platform_module_kind kind,
-                      uint64_t base, uint64_t size, const char *bootargs)
-{
-    char name[64];
-    snprintf(name, sizeof name, "module@%" PRIx64, base);
-    int node = fdt_add_subnode(e->fdt, parent, name);
-    if (node < 0)
-        return fdt_fail(e, "a module node", node);
-    size_t clen;
-    const char *compat = module_compatible(kind, &clen);
-    int rc = fdt_setprop(e->fdt, node, "compatible", compat, (int)clen);
-    if (rc == 0)
-        rc = set_u64_pair(e->fdt, node, "reg", base, size);
-    if (rc == 0 && bootargs)
-        rc = fdt_setprop_string(e->fdt, node, "bootargs", bootargs);
-    return rc < 0 ? fdt_fail(e, "a module node", rc) : 0;
-}
-
 /* A cell count of `node`, or of the root when `node` does not say. */
 static int cells_of(const void *fdt, int node, const char *name)
 {
@@ -106,33 +94,31 @@ static int cells_of(const void *fdt, int node, const char *name)
     return v ? (int)fdt32_to_cpu(*v) : (strcmp(name, "#address-cells") == 0 ? 2 : 1);
 }
 
-/* A module node under `parent` whose reg is written in the cells in force
- * there (1 or 2 each). */
-static int add_module_cells(struct dtb_edit *e, int parent, enum platform_module_kind kind,
-                            uint64_t base, uint64_t size, const char *bootargs)
+/* A module node under `parent`, its reg in the cells in force there (the
+ * parent's own, or the root's: QEMU's guest-loader writes the root's and
+ * declares nothing in /chosen). */
+static int add_module(struct dtb_edit *e, int parent, enum platform_module_kind kind,
+                      uint64_t base, uint64_t size, const char *bootargs)
 {
     int ac = cells_of(e->fdt, parent, "#address-cells"), sc = cells_of(e->fdt, parent, "#size-cells");
     if (ac < 1 || ac > 2 || sc < 1 || sc > 2 || (ac == 1 && base >> 32) || (sc == 1 && size >> 32))
-        return msa_error_set(e->err, "%s: /chosen's cells (%d address, %d size) cannot hold the "
-                             "module at 0x%" PRIx64 " of 0x%" PRIx64 " bytes", e->p->source, ac,
-                             sc, base, size);
-    if (add_module(e, parent, kind, base, size, bootargs) < 0)
-        return -1;
-    if (ac == 2 && sc == 2)
-        return 0;
-    /* add_module wrote <2 2>: rewrite reg in the cells in force. */
+        return msa_error_set(e->err, "%s: the cells (%d address, %d size) of the module's parent "
+                             "cannot hold the module at 0x%" PRIx64 " of 0x%" PRIx64 " bytes",
+                             e->p->source, ac, sc, base, size);
     char name[64];
     snprintf(name, sizeof name, "module@%" PRIx64, base);
-    int node = fdt_subnode_offset(e->fdt, parent, name);
-    fdt32_t v[4];
-    int n = 0;
-    if (ac == 2)
-        v[n++] = cpu_to_fdt32((uint32_t)(base >> 32));
-    v[n++] = cpu_to_fdt32((uint32_t)base);
-    if (sc == 2)
-        v[n++] = cpu_to_fdt32((uint32_t)(size >> 32));
-    v[n++] = cpu_to_fdt32((uint32_t)size);
-    int rc = node < 0 ? node : fdt_setprop(e->fdt, node, "reg", v, (int)(n * sizeof v[0]));
+    int node = fdt_add_subnode(e->fdt, parent, name);
+    if (node < 0)
+        return fdt_fail(e, "a module node", node);
+    size_t clen;
+    const char *compat = module_compatible(kind, &clen);
+    fdt32_t reg[4];
+    int n = reg_cells(base, size, ac, sc, reg);
+    int rc = fdt_setprop(e->fdt, node, "compatible", compat, (int)clen);
+    if (rc == 0)
+        rc = fdt_setprop(e->fdt, node, "reg", reg, (int)(n * sizeof reg[0]));
+    if (rc == 0 && bootargs)
+        rc = fdt_setprop_string(e->fdt, node, "bootargs", bootargs);
     return rc < 0 ? fdt_fail(e, "a module node", rc) : 0;
 }
 
@@ -151,10 +137,9 @@ static int add_domain(struct dtb_edit *e, int chosen, const struct platform_doma
     if (rc == 0)
         rc = fdt_setprop_u32(e->fdt, node, "cpus", d->vcpus);
     for (size_t i = 0; rc == 0 && i < d->static_mem.count; i++) {
-        const struct platform_range *r = &d->static_mem.items[i];
-        fdt32_t v[4] = {cpu_to_fdt32((uint32_t)(r->base >> 32)), cpu_to_fdt32((uint32_t)r->base),
-                        cpu_to_fdt32((uint32_t)(r->size >> 32)), cpu_to_fdt32((uint32_t)r->size)};
-        rc = fdt_appendprop(e->fdt, node, "xen,static-mem", v, sizeof v);
+        fdt32_t v[4];
+        int n = reg_cells(d->static_mem.items[i].base, d->static_mem.items[i].size, 2, 2, v);
+        rc = fdt_appendprop(e->fdt, node, "xen,static-mem", v, (int)(n * sizeof v[0]));
     }
     if (rc == 0 && d->direct_map)
         rc = fdt_setprop_empty(e->fdt, node, "direct-map");
@@ -174,53 +159,70 @@ static int add_domain(struct dtb_edit *e, int chosen, const struct platform_doma
     return 0;
 }
 
+/* `p`'s blob opened for editing with `extra` bytes of room. */
+static int edit_open(const struct platform *p, size_t extra, struct dtb_edit *e,
+                     struct msa_error *err)
+{
+    *e = (struct dtb_edit){.p = p, .err = err};
+    if (!p->fdt)
+        return msa_error_set(err, "%s: the device tree it was read from is not kept", p->source);
+    size_t size = p->fdt_size + extra;
+    if (size > PLATFORM_MAX_DTB_SIZE)
+        return msa_error_set(err, "%s: the edited device tree would exceed %u MiB", p->source,
+                             PLATFORM_MAX_DTB_SIZE >> 20);
+    if (!(e->fdt = malloc(size)))
+        return msa_error_set(err, "out of memory");
+    int rc = fdt_open_into(p->fdt, e->fdt, (int)size);
+    if (rc < 0) {
+        fdt_fail(e, "the tree", rc);
+        free(e->fdt);
+        e->fdt = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+/* /chosen, made when the tree has none. */
+static int edit_chosen(struct dtb_edit *e)
+{
+    int chosen = fdt_path_offset(e->fdt, "/chosen");
+    if (chosen < 0)
+        chosen = fdt_add_subnode(e->fdt, 0, "chosen");
+    return chosen < 0 ? fdt_fail(e, "/chosen", chosen) : chosen;
+}
+
+/* Packs the edited tree into *out (`ok`: the edits succeeded), or frees it. */
+static int edit_finish(struct dtb_edit *e, bool ok, unsigned char **out, size_t *out_size)
+{
+    int rc = ok ? fdt_pack(e->fdt) : -1;
+    if (ok && rc < 0)
+        fdt_fail(e, "the packed tree", rc);
+    if (rc < 0) {
+        free(e->fdt);
+        return -1;
+    }
+    *out = e->fdt;
+    *out_size = fdt_totalsize(e->fdt);
+    return 0;
+}
+
 int platform_dtb_with_domains(const struct platform *p, size_t first, unsigned char **out,
                               size_t *out_size, struct msa_error *err)
 {
     *out = NULL;
     *out_size = 0;
-    if (!p->fdt)
-        return msa_error_set(err, "%s: the device tree it was read from is not kept", p->source);
+    size_t added = first < p->domains.count ? p->domains.count - first : 0;
     /* Room for the new nodes: a few hundred bytes per domain is plenty. */
-    size_t size = p->fdt_size + 4096 + 1024 * (p->domains.count - (first < p->domains.count
-                                                                       ? first : p->domains.count));
-    if (size > PLATFORM_MAX_DTB_SIZE)
-        return msa_error_set(err, "%s: the recorded device tree would exceed %u MiB", p->source,
-                             PLATFORM_MAX_DTB_SIZE >> 20);
-    struct dtb_edit e = {.p = p, .fdt = malloc(size), .err = err};
-    if (!e.fdt)
-        return msa_error_set(err, "out of memory");
-    int rc = fdt_open_into(p->fdt, e.fdt, (int)size);
-    if (rc < 0) {
-        free(e.fdt);
-        return fdt_fail(&e, "the tree", rc);
-    }
-    if (drop_extra_cpus(&e) < 0)
-        goto fail;
-    if (first < p->domains.count) {
-        int chosen = fdt_path_offset(e.fdt, "/chosen");
-        if (chosen < 0)
-            chosen = fdt_add_subnode(e.fdt, 0, "chosen");
-        if (chosen < 0) {
-            fdt_fail(&e, "/chosen", chosen);
-            goto fail;
-        }
-        /* Last to first, as above: the domains read back as d1, d2, ... */
-        for (size_t i = p->domains.count; i-- > first;)
-            if (add_domain(&e, chosen, &p->domains.items[i]) < 0)
-                goto fail;
-    }
-    rc = fdt_pack(e.fdt);
-    if (rc < 0) {
-        fdt_fail(&e, "the packed tree", rc);
-        goto fail;
-    }
-    *out = e.fdt;
-    *out_size = fdt_totalsize(e.fdt);
-    return 0;
-fail:
-    free(e.fdt);
-    return -1;
+    struct dtb_edit e;
+    if (edit_open(p, 4096 + 1024 * added, &e, err) < 0)
+        return -1;
+    bool ok = drop_extra_cpus(&e) == 0;
+    int chosen = ok && added ? edit_chosen(&e) : 0;
+    ok = ok && chosen >= 0;
+    /* Last to first, as for modules: the domains read back as d1, d2, ... */
+    for (size_t i = p->domains.count; ok && added && i-- > first;)
+        ok = add_domain(&e, chosen, &p->domains.items[i]) == 0;
+    return edit_finish(&e, ok, out, out_size);
 }
 
 /* ---- the Linux arm64 boot protocol ---------------------------------------- */
@@ -231,48 +233,21 @@ int platform_dtb_for_boot(const struct platform *p, const char *bootargs,
 {
     *out = NULL;
     *out_size = 0;
-    if (!p->fdt)
-        return msa_error_set(err, "%s: the device tree it was read from is not kept", p->source);
     size_t extra = 4096 + (bootargs ? strlen(bootargs) : 0);
     for (size_t i = 0; i < nmods; i++)
         extra += 256 + (mods[i].bootargs ? strlen(mods[i].bootargs) : 0);
-    size_t size = p->fdt_size + extra;
-    if (size > PLATFORM_MAX_DTB_SIZE)
-        return msa_error_set(err, "%s: the device tree for the kernel would exceed %u MiB",
-                             p->source, PLATFORM_MAX_DTB_SIZE >> 20);
-    struct dtb_edit e = {.p = p, .fdt = malloc(size), .err = err};
-    if (!e.fdt)
-        return msa_error_set(err, "out of memory");
-    int rc = fdt_open_into(p->fdt, e.fdt, (int)size);
-    int chosen = rc < 0 ? rc : fdt_path_offset(e.fdt, "/chosen");
-    if (rc == 0 && chosen < 0)
-        chosen = fdt_add_subnode(e.fdt, 0, "chosen");
-    if (rc < 0 || chosen < 0) {
-        fdt_fail(&e, "/chosen", rc < 0 ? rc : chosen);
-        goto fail;
-    }
-    if (bootargs && (rc = fdt_setprop_string(e.fdt, chosen, "bootargs", bootargs)) < 0) {
-        fdt_fail(&e, "/chosen/bootargs", rc);
-        goto fail;
-    }
+    struct dtb_edit e;
+    if (edit_open(p, extra, &e, err) < 0)
+        return -1;
+    int chosen = edit_chosen(&e);
+    bool ok = chosen >= 0;
+    int rc = ok && bootargs ? fdt_setprop_string(e.fdt, chosen, "bootargs", bootargs) : 0;
+    if (rc < 0)
+        ok = fdt_fail(&e, "/chosen/bootargs", rc) == 0;
     /* Last to first: fdt_add_subnode puts a node before its siblings, and
-     * the first module is the kernel.  Their reg takes the cells /chosen
-     * declares, or the root's (QEMU's guest-loader writes the root's and
-     * declares nothing in /chosen). */
-    for (size_t i = nmods; i-- > 0;) {
-        if (add_module_cells(&e, chosen, i == 0 ? PLATFORM_MODULE_KERNEL : PLATFORM_MODULE_GENERIC,
-                             mods[i].base, mods[i].size, mods[i].bootargs) < 0)
-            goto fail;
-    }
-    rc = fdt_pack(e.fdt);
-    if (rc < 0) {
-        fdt_fail(&e, "the packed tree", rc);
-        goto fail;
-    }
-    *out = e.fdt;
-    *out_size = fdt_totalsize(e.fdt);
-    return 0;
-fail:
-    free(e.fdt);
-    return -1;
+     * the first module is the kernel. */
+    for (size_t i = nmods; ok && i-- > 0;)
+        ok = add_module(&e, chosen, i == 0 ? PLATFORM_MODULE_KERNEL : PLATFORM_MODULE_GENERIC,
+                        mods[i].base, mods[i].size, mods[i].bootargs) == 0;
+    return edit_finish(&e, ok, out, out_size);
 }

@@ -130,6 +130,7 @@ struct timing_stats {
     uint64_t tlb_lookups, tlb_micro_miss, tlb_main_miss, walk_reads;
     uint64_t mpu_writes, mpu_syncs, isb, dsb, dmb, tlbi_local, tlbi_broadcast;
     uint64_t dc_ops, ic_ops, exc_entries, exc_returns, wbuf_stalls;
+    uint64_t el2_cycles;                   /* cycles of instructions executed at EL2 */
 };
 
 struct timing_system;
@@ -149,6 +150,9 @@ int timing_system_set_functions(struct timing_system *sys, const uint64_t *start
 /* What function `f` cost on core `c`. */
 struct timing_fn_stats {
     uint64_t cycles, insns, mispredicts;
+    /* entries at the function's first instruction by a branch with link, or
+     * by a plain branch from elsewhere (a tail call) */
+    uint64_t calls;
 };
 void timing_core_function(const struct timing_core *c, size_t f, struct timing_fn_stats *out);
 

@@ -569,6 +569,48 @@ struct mmu_mpu_stage2 {
  * mmu_ctl.stage2 = mmu_stage2_mpu, stage2_ctx = &struct mmu_mpu_stage2. */
 bool mmu_stage2_mpu(void *ctx, const struct mmu_s2_req *req, struct mmu_s2_out *out);
 
+/* ---- Enumeration of a whole table tree (observers) ------------------------ */
+
+/* One mapping: a block or page with AF = 1. */
+struct mmu_enum_leaf {
+    uint64_t ia;             /* input address: EL2 VA, or IPA */
+    uint64_t oa;             /* output address */
+    uint64_t size;           /* bytes */
+    uint8_t perm;            /* MMU_ENUM_R/W/X: EL2's rights, or stage 2's */
+    uint8_t level;
+};
+
+#define MMU_ENUM_R 1u
+#define MMU_ENUM_W 2u
+#define MMU_ENUM_X 4u
+
+struct mmu_enum_visitor {
+    void *ctx;
+    /* each mapping (may be NULL) */
+    void (*leaf)(void *ctx, const struct mmu_enum_leaf *leaf);
+    /* each table page, once (may be NULL); a concatenated root counts a
+     * page per granule */
+    void (*table)(void *ctx, uint64_t pa, int level);
+    unsigned max_tables;     /* stop after this many table pages; 0 = 65536 */
+};
+
+struct mmu_enum_result {
+    unsigned tables;         /* table pages visited */
+    unsigned tables_at_level[4];
+    unsigned read_errors;    /* table reads that failed (not memory) */
+    bool truncated;          /* stopped at max_tables (or out of memory) */
+};
+
+/* The EL2 regime's tables (TTBR0_EL2, TCR_EL2 in `ctl`; the regime field is
+ * ignored) and a VMSA stage 2 (VTTBR_EL2, VTCR_EL2).  -1 when the
+ * registers describe no walkable tree (a TxSZ or SL0 the walker faults on,
+ * a base beyond the PA size); 0 otherwise, `r` filled.  A table page that
+ * is reachable twice is visited once. */
+int mmu_enum_el2(const struct mmu_ctl *ctl, const struct mmu_bus *bus,
+                 const struct mmu_enum_visitor *v, struct mmu_enum_result *r);
+int mmu_enum_s2(const struct mmu_ctl *ctl, const struct mmu_bus *bus,
+                const struct mmu_enum_visitor *v, struct mmu_enum_result *r);
+
 /* ---- Page-table writer (tests, benchmarks, loaders) ------------------------ */
 
 /* Builds translation tables in memory through callbacks.  Addresses are

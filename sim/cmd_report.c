@@ -1,4 +1,4 @@
-/* msasim report FILE [--format text|csv|json|html] [-o OUT] [--all]
+/* msasim report FILE [--format text|csv|json|html] [-o OUT] [--all] [--functions LIST]
  *
  * FILE is a statistics file (--stats-json of run or boot) or a sweep's CSV
  * (msasim sweep); which one is told from its first bytes. */
@@ -24,6 +24,7 @@ struct report_opts {
     int format;
     const char *out;
     bool all;
+    const char *functions;
 };
 
 static const struct opt_spec report_specs[] = {
@@ -34,12 +35,16 @@ static const struct opt_spec report_specs[] = {
      "write to FILE instead of stdout (whole or not at all)", 0, 0, NULL, 'o'},
     {"all", OPT_FLAG, offsetof(struct report_opts, all), NULL,
      "text: list every counter, gauge, histogram and series after the report", 0, 0, NULL},
+    {"functions", OPT_STRING, offsetof(struct report_opts, functions), "LIST",
+     "text, html: list also the functions whose names contain one of these comma-separated "
+     "words (besides those with the most cycles)", 0, 0, NULL},
     {0},
 };
 
 static void report_usage(FILE *out)
 {
     fputs("usage: msasim report FILE [--format text|csv|json|html] [-o OUT] [--all]\n"
+          "                     [--functions LIST]\n"
           "\n"
           "FILE is a statistics file written by --stats-json (run, boot) or the CSV of a\n"
           "sweep; FILE may be - for stdin.\n"
@@ -170,11 +175,12 @@ static int render_stats(const char *path, const char *text, size_t len, const st
     if (stats_read_json_buffer(text, len, path, &s, err) < 0)
         return -1;
     int rc = 0;
+    struct report_options ro = {.all = o->all, .functions = o->functions};
     switch (o->format) {
-    case REPORT_TEXT: rc = report_stats_text(s, path, o->all, f); break;
+    case REPORT_TEXT: rc = report_stats_text(s, path, &ro, f); break;
     case REPORT_CSV: write_csv(s, f); break;
     case REPORT_JSON: stats_write_json(s, f); break;
-    case REPORT_HTML: rc = report_stats_html(s, path, f); break;
+    case REPORT_HTML: rc = report_stats_html(s, path, &ro, f); break;
     }
     stats_free(s);
     if (rc < 0)

@@ -211,6 +211,8 @@ int machine_create(const struct machine_config *cfg, struct machine **out, struc
         goto fail;
     if ((m->profile == 'a' || cfg->el1_mmu) && machine_attach_mmus(m, err) < 0)
         goto fail;
+    if (m->profile == 'a' && machine_el2_maps_attach(m, err) < 0)
+        goto fail;
     if (cfg->timing && machine_timing_attach(m, err) < 0)
         goto fail;
     *out = m;
@@ -233,6 +235,7 @@ void machine_destroy(struct machine *m)
     machine_timing_free(m);
     symbols_free(m->syms);
     machine_free_mmus(m);
+    machine_el2_maps_free(m);
     free(m->uarts);
     free(m->mpus);
     if (m->ram)
@@ -347,6 +350,8 @@ struct machine_result machine_run_cycles(struct machine *m, uint64_t max_insns, 
             }
             /* A hypervisor model drives the IRQ lines itself (its slice
              * timer); otherwise the GIC samples its inputs. */
+            if (m->el2maps)
+                machine_el2_maps_poll(m);
             if (m->hv)
                 machine_hv_poll_timers(m, i);
             else if (m->gic)

@@ -108,6 +108,7 @@ struct machine {
     unsigned running_core;       /* the core machine_run is stepping now */
     struct machine_hv *hv;       /* guests under a hypervisor model (sim/machine_hv.c) */
     struct machine_gic *gic;     /* the GICv3 and its wiring (sim/machine_gic.c) */
+    struct machine_el2_maps *el2maps; /* profile a: what EL2 software maps (sim/machine_el2_maps.c) */
 };
 
 /* Builds the machine described by cfg: platform, RAM banks, UARTs, cores.
@@ -177,6 +178,8 @@ void machine_timing_free(struct machine *m);
  * statistics' summary gives it), else the instructions of all cores. */
 uint64_t machine_core_cycles(const struct machine *m, unsigned core);
 uint64_t machine_cycles(const struct machine *m);
+/* Cycles of one core's instructions at EL2 (0 without the cycle model). */
+uint64_t machine_core_el2_cycles(const struct machine *m, unsigned core);
 /* For machine_run_cycles, timing on: the running core (m->running_core)
  * stops (as cpu_request_stop does) after the instruction that brings its
  * cycles to `at` or past it; 0 = never (and no cost per instruction).  machine_timing_bound_hit() then says that
@@ -200,6 +203,18 @@ void machine_free_gic(struct machine *m);
 void machine_gic_poll(struct machine *m, unsigned core, bool waited, uint64_t slots);
 bool machine_gic_skip_idle(struct machine *m);
 struct gicv3 *machine_gic(const struct machine *m);
+
+/* What software running at EL2 maps (sim/machine_el2_maps.c), profile a
+ * without a hypervisor model: the translation-table pages of the EL2 regime
+ * and of each VMID's stage 2, each VMID's RAM and how much of it EL2 can
+ * read, integrated over the cycles at EL2 (exposure).  The tables are read
+ * again at every TLBI executed at EL2 (machine_el2_maps_tlbi) and when a
+ * core's base registers change (machine_el2_maps_poll, after each turn). */
+int machine_el2_maps_attach(struct machine *m, struct msa_error *err);
+void machine_el2_maps_poll(struct machine *m);
+void machine_el2_maps_tlbi(struct machine *m, const struct cpu *cpu);
+void machine_el2_maps_export(const struct machine *m, struct stats *s);
+void machine_el2_maps_free(struct machine *m);
 
 /* Guests under a hypervisor model (sim/machine_hv.c), profile r: the model
  * (`module`, --hv-opt `options`) is created on the machine's MPUs and RAM

@@ -162,6 +162,7 @@ static void do_tlbi(struct machine *m, struct cpu *cpu, unsigned op1, unsigned c
     } else {
         mmu_tlbi(&mm->tlb[cpu->id], (enum mmu_tlbi_op)op, xt, vmid, asid16);
     }
+    machine_el2_maps_tlbi(m, cpu);
 }
 
 static int mmu_xlat_sys_op(void *ctx, struct cpu *cpu, uint32_t enc, uint64_t xt, uint64_t *par,

@@ -141,6 +141,7 @@ void machine_export_stats(const struct machine *m, const struct machine_result *
     *stats_counter(s, "ram.pages_touched", "4 KiB pages of simulated RAM allocated") =
         ram_pages_touched(m->ram);
     machine_timing_export(m, s);
+    machine_el2_maps_export(m, s);
     stats_summary_set(s, "insns", (double)r->insns);
     stats_summary_set(s, "cores", m->ncores);
     stats_summary_set(s, "exit_status", r->exit_status);

@@ -338,6 +338,13 @@ uint64_t machine_core_cycles(const struct machine *m, unsigned core)
     return timing_core_stats(m->timing->core[core])->cycles;
 }
 
+uint64_t machine_core_el2_cycles(const struct machine *m, unsigned core)
+{
+    if (core >= m->ncores || !m->timing)
+        return 0;
+    return timing_core_stats(m->timing->core[core])->el2_cycles;
+}
+
 uint64_t machine_cycles(const struct machine *m)
 {
     uint64_t n = 0;
@@ -533,6 +540,7 @@ static void export_core(struct stats *s, unsigned i, const struct timing_stats *
     PUT("events.exc_entries", st->exc_entries, "exception entries");
     PUT("events.exc_returns", st->exc_returns, "exception returns");
     PUT("events.wbuf_stalls", st->wbuf_stalls, "stores that found the write buffer full");
+    PUT("el2_cycles", st->el2_cycles, "cycles of the instructions executed at EL2");
 #undef PUT
 }
 
@@ -575,13 +583,14 @@ void machine_timing_export(const struct machine *m, struct stats *s)
     }
     char n[STATS_NAME_MAX + 1];
     for (size_t f = 0; f < mt->nfn; f++) {
-        struct timing_fn_stats sum = {0, 0, 0};
+        struct timing_fn_stats sum = {0, 0, 0, 0};
         for (unsigned i = 0; i < m->ncores; i++) {
             struct timing_fn_stats one;
             timing_core_function(mt->core[i], f, &one);
             sum.cycles += one.cycles;
             sum.insns += one.insns;
             sum.mispredicts += one.mispredicts;
+            sum.calls += one.calls;
         }
         if (!sum.insns)
             continue;
@@ -594,6 +603,9 @@ void machine_timing_export(const struct machine *m, struct stats *s)
         snprintf(n, sizeof n, "func.%.200s.mispredicts", mt->fn_names[f]);
         sanitize(n);
         put(s, n, sum.mispredicts, "mispredicted branches in the function (all cores)");
+        snprintf(n, sizeof n, "func.%.200s.calls", mt->fn_names[f]);
+        sanitize(n);
+        put(s, n, sum.calls, "entries at its first instruction by BL/BLR or by a branch from elsewhere (all cores)");
     }
     if (busiest) {
         /* the core that ran longest: the elapsed time of the run */

@@ -14,11 +14,20 @@
 /* Text reports are at most this many columns wide. */
 #define REPORT_TEXT_WIDTH 100
 
-/* One run.  `source` names the statistics file in the heading; `all` adds
- * every metric of the registry after the report (text only).  -1 when out
- * of memory. */
-int report_stats_text(const struct stats *s, const char *source, bool all, FILE *f);
-int report_stats_html(const struct stats *s, const char *source, FILE *f);
+/* What a report of one run shows besides its sections. */
+struct report_options {
+    bool all;                /* text: every metric of the registry after the report */
+    /* functions to list besides those with the most cycles: comma-separated
+     * parts of their names (NULL: none) */
+    const char *functions;
+};
+
+/* One run.  `source` names the statistics file in the heading; `o` may be
+ * NULL.  -1 when out of memory. */
+int report_stats_text(const struct stats *s, const char *source, const struct report_options *o,
+                      FILE *f);
+int report_stats_html(const struct stats *s, const char *source, const struct report_options *o,
+                      FILE *f);
 
 /* A sweep's CSV, as `msasim sweep` writes it (see sim/sweep.h).  `text`
  * need not be NUL-terminated; `name` is what errors call it. */

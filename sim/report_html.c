@@ -743,14 +743,43 @@ static void costs(const struct report_model *m, FILE *f)
 
 /* ---- exposure -------------------------------------------------------------------- */
 
+/* A real hypervisor's tables, read at EL2 (el2maps.*). */
+static void el2_maps(const struct report_model *m, FILE *f)
+{
+    char b[REPORT_NUM_MAX];
+    fprintf(f, "<h3>Read from the hypervisor's own tables</h3>\n<p class=\"explain\">Each VM's "
+               "RAM is what its stage 2 maps; the EL2 columns are the part of it the EL2 "
+               "regime's tables let the hypervisor read (at the end, and at most). The EL2 "
+               "regime's tables use %s pages.</p>\n",
+            num(m->el2_table_pages, b));
+    fputs("<table id=\"el2maps-table\"><thead><tr><th>VM</th><th class=\"n\">RAM</th><th "
+          "class=\"n\">EL2 reads</th><th class=\"n\">peak</th><th class=\"n\">stage-2 table "
+          "pages</th><th class=\"n\">byte-cycles</th></tr></thead><tbody>\n",
+          f);
+    for (size_t i = 0; i < m->nvms; i++) {
+        const struct report_vm *v = &m->vms[i];
+        fputs("<tr><td>", f);
+        html_text(f, v->name);
+        fputs("</td>", f);
+        td_num(f, v->ram);
+        td_num(f, v->readable);
+        td_num(f, v->readable_peak);
+        td_num(f, v->s2_pages);
+        td_num(f, v->byte_cycles);
+        fputs("</tr>\n", f);
+    }
+    fputs("</tbody></table>\n", f);
+}
+
 static void exposure(const struct report_model *m, FILE *f)
 {
     fputs("<h2 id=\"exposure\">Speculation exposure</h2>\n", f);
     double total = report_summary(m->s, "exposure_byte_cycles");
-    if (!m->nexposure && !m->npairs && isnan(total)) {
+    if (!m->nexposure && !m->npairs && !m->nvms && isnan(total)) {
         missing(f, "Exposure counts the bytes of other domains that are mapped at EL2 while the "
                    "hypervisor runs, integrated over cycles; it needs guests running under the "
-                   "hypervisor model.");
+                   "hypervisor model, or a hypervisor that maps VMs' memory at EL2 (profile a, "
+                   "--timing on for byte-cycles).");
         return;
     }
     char b[REPORT_NUM_MAX];
@@ -767,6 +796,8 @@ static void exposure(const struct report_model *m, FILE *f)
         series_chart(m, "exposure-chart", "Bytes of other domains mapped at EL2 over time",
                      "bytes exposed", lines, m->nexposure, NAN, NULL, f);
     }
+    if (m->nvms)
+        el2_maps(m, f);
     if (!m->npairs)
         return;
     /* The matrix: rows the domain on whose behalf EL2 runs, columns whose memory is exposed. */
@@ -815,7 +846,7 @@ static void exposure(const struct report_model *m, FILE *f)
 
 /* ---- CPI stack and functions ------------------------------------------------------ */
 
-static void cpi(const struct report_model *m, FILE *f)
+static void cpi(const struct report_model *m, const char *functions, FILE *f)
 {
     fputs("<h2 id=\"cpi\">Where the cycles go: CPI stack and functions</h2>\n", f);
     if (!m->ncpi && !m->nfuncs) {
@@ -872,11 +903,14 @@ static void cpi(const struct report_model *m, FILE *f)
         double total = 0;
         for (size_t i = 0; i < m->nfuncs; i++)
             total += m->funcs[i].value;
-        fputs("<h3>Functions with the most cycles</h3>\n<table id=\"function-table\"><thead><tr>"
-              "<th>function</th><th class=\"n\">cycles</th><th class=\"n\">share</th><th "
-              "class=\"n\">instructions</th><th class=\"n\">CPI</th></tr></thead><tbody>\n",
-              f);
-        for (size_t i = 0; i < m->nfuncs && i < 20; i++) {
+        fprintf(f, "<h3>Functions with the most cycles%s</h3>\n<table id=\"function-table\"><thead>"
+                   "<tr><th>function</th><th class=\"n\">cycles</th><th class=\"n\">share</th><th "
+                   "class=\"n\">instructions</th><th class=\"n\">CPI</th><th class=\"n\">calls</th>"
+                   "</tr></thead><tbody>\n",
+                functions ? " and those asked for" : "");
+        for (size_t i = 0; i < m->nfuncs; i++) {
+            if (!report_function_shown(m, i, 20, functions))
+                continue;
             const struct report_named *fn = &m->funcs[i];
             fputs("<tr><td><code>", f);
             html_text(f, fn->name);
@@ -885,6 +919,7 @@ static void cpi(const struct report_model *m, FILE *f)
                     report_pct(total > 0 ? fn->value / total : NAN, b2, sizeof b2));
             td_num(f, fn->extra);
             td_num(f, fn->extra > 0 ? fn->value / fn->extra : NAN);
+            td_num(f, fn->calls);
             fputs("</tr>\n", f);
         }
         fputs("</tbody></table>\n", f);
@@ -929,8 +964,12 @@ static void all_figures(const struct stats *s, FILE *f)
     fputs("</tbody></table></details>\n", f);
 }
 
-int report_stats_html(const struct stats *s, const char *source, FILE *f)
+int report_stats_html(const struct stats *s, const char *source, const struct report_options *o,
+                      FILE *f)
 {
+    static const struct report_options none;
+    if (!o)
+        o = &none;
     struct report_model m;
     if (report_model_build(s, &m) < 0)
         return -1;
@@ -944,7 +983,7 @@ int report_stats_html(const struct stats *s, const char *source, FILE *f)
     pressure(&m, f);
     costs(&m, f);
     exposure(&m, f);
-    cpi(&m, f);
+    cpi(&m, o->functions, f);
     all_figures(s, f);
     html_page_end(f);
     report_model_release(&m);

@@ -517,7 +517,55 @@ static int func_figures(struct report_model *m, const struct stats_metric *mt)
     snprintf(insns, sizeof insns, "%.*s.insns", (int)(strlen(mt->name) - strlen(".cycles")),
              mt->name);
     fn->extra = report_figure(m->s, insns);
+    snprintf(insns, sizeof insns, "%.*s.calls", (int)(strlen(mt->name) - strlen(".cycles")),
+             mt->name);
+    fn->calls = report_figure(m->s, insns);
     return 0;
+}
+
+/* el2maps.vmidN.ram_bytes and its companions: one row per VM. */
+static int vm_figures(struct report_model *m, const struct stats_metric *mt)
+{
+    static const char prefix[] = "el2maps.";
+    if (!has_prefix(mt->name, prefix) || !has_suffix(mt->name, ".ram_bytes") ||
+        strncmp(mt->name + strlen(prefix), "vmid", 4) != 0)
+        return 0;
+    const char *vm = mt->name + strlen(prefix);
+    size_t len = strlen(vm) - strlen(".ram_bytes");
+    if (len >= sizeof m->vms[0].name)
+        return 0;
+    if (grow((void **)&m->vms, m->nvms, sizeof *m->vms) < 0)
+        return -1;
+    struct report_vm *v = &m->vms[m->nvms++];
+    snprintf(v->name, sizeof v->name, "%.*s", (int)len, vm);
+    char n[STATS_NAME_MAX + 1];
+#define FIG(field, key) (snprintf(n, sizeof n, "el2maps.%s." key, v->name), v->field = report_figure(m->s, n))
+    FIG(ram, "ram_bytes");
+    FIG(readable, "el2_readable_bytes");
+    FIG(readable_peak, "el2_readable_bytes_peak");
+    FIG(s2_pages, "s2_table_pages");
+    FIG(byte_cycles, "exposure_byte_cycles");
+#undef FIG
+    return 0;
+}
+
+bool report_function_shown(const struct report_model *m, size_t i, size_t top, const char *pick)
+{
+    if (i < top)
+        return true;
+    if (!pick)
+        return false;
+    const char *name = m->funcs[i].name;
+    for (const char *w = pick; *w;) {
+        size_t len = strcspn(w, ",");
+        for (const char *at = name; len && *at; at++)
+            if (strncmp(at, w, len) == 0)
+                return true;
+        w += len;
+        if (*w == ',')
+            w++;
+    }
+    return false;
 }
 
 static int by_cycles(const void *pa, const void *pb)
@@ -583,7 +631,8 @@ int report_model_build(const struct stats *s, struct report_model *m)
         const struct stats_metric *mt = stats_metric_at(s, i);
         mpu_core_figures(m, mt);
         exposure_series(m, mt);
-        if (op_figures(m, mt) < 0 || pair_figures(m, mt) < 0 || func_figures(m, mt) < 0) {
+        if (op_figures(m, mt) < 0 || pair_figures(m, mt) < 0 || func_figures(m, mt) < 0 ||
+            vm_figures(m, mt) < 0) {
             report_model_release(m);
             return -1;
         }
@@ -594,6 +643,7 @@ int report_model_build(const struct stats *s, struct report_model *m)
         }
     }
     m->phase = stats_find_series(s, "hv.phase");
+    m->el2_table_pages = report_figure(s, "el2maps.el2.table_pages");
     /* The axis runs to the end of the run, not just to the last change. */
     const char *ends[] = {"hv_cycles", "cycles"};
     for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
@@ -613,6 +663,7 @@ int report_model_build(const struct stats *s, struct report_model *m)
         snprintf(p->name, sizeof p->name, "%s", key + 10);
         p->value = stats_summary_value(s, i);
         p->extra = NAN;
+        p->calls = NAN;
     }
     if (m->nops)
         qsort(m->ops, m->nops, sizeof *m->ops, by_cycles);
@@ -627,6 +678,9 @@ void report_model_release(struct report_model *m)
     free(m->pairs);
     free(m->cpi);
     free(m->funcs);
+    free(m->vms);
+    m->vms = NULL;
+    m->nvms = 0;
     m->ops = NULL;
     m->pairs = NULL;
     m->cpi = NULL;

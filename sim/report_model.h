@@ -58,6 +58,14 @@ struct report_pair {
 struct report_named {
     char name[128];
     double value, extra; /* functions: cycles, instructions (NAN if absent) */
+    double calls;        /* functions: calls (NAN if absent) */
+};
+
+/* A VM whose tables an observer read at EL2 (el2maps.vmidN.*, profile a
+ * runs of a real hypervisor); NAN where absent. */
+struct report_vm {
+    char name[32];                       /* "vmid1" */
+    double ram, readable, readable_peak, s2_pages, byte_cycles;
 };
 
 struct report_exposure_series {
@@ -84,7 +92,15 @@ struct report_model {
     struct report_named *cpi;            /* summary cpi_stack.*, in order */
     size_t nfuncs;
     struct report_named *funcs;          /* by cycles, largest first */
+    size_t nvms;
+    struct report_vm *vms;               /* by name */
+    double el2_table_pages;              /* el2maps.el2.table_pages; NAN absent */
 };
+
+/* Whether the function at rank `i` (m->funcs order) is shown: one of the
+ * first `top`, or a name containing one of the comma-separated words of
+ * `pick` (may be NULL). */
+bool report_function_shown(const struct report_model *m, size_t i, size_t top, const char *pick);
 
 /* Fills `m` from `s` (which must outlive it).  -1 when out of memory. */
 int report_model_build(const struct stats *s, struct report_model *m);

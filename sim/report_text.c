@@ -373,11 +373,28 @@ static void costs(const struct report_model *m, FILE *f)
     fputc('\n', f);
 }
 
+/* A real hypervisor's tables, read at EL2 (el2maps.*). */
+static void el2_maps(const struct report_model *m, FILE *f)
+{
+    char b[5][REPORT_NUM_MAX];
+    fprintf(f, "  Read from the hypervisor's own tables: EL2 regime %s table pages\n",
+            num(m->el2_table_pages, b[0]));
+    fprintf(f, "  %-10s %14s %14s %14s %8s %18s\n", "VM", "RAM", "EL2 reads", "(peak)",
+            "s2 pages", "byte-cycles");
+    for (size_t i = 0; i < m->nvms; i++) {
+        const struct report_vm *v = &m->vms[i];
+        fprintf(f, "  %-10.10s %14s %14s %14s %8s %18s\n", v->name, num(v->ram, b[0]),
+                num(v->readable, b[1]), num(v->readable_peak, b[2]), num(v->s2_pages, b[3]),
+                num(v->byte_cycles, b[4]));
+    }
+}
+
 static void exposure(const struct report_model *m, FILE *f)
 {
     double total = report_summary(m->s, "exposure_byte_cycles");
-    if (!m->nexposure && !m->npairs && isnan(total)) {
-        missing(f, "Speculation exposure", "It needs guests running under the hypervisor model.");
+    if (!m->nexposure && !m->npairs && !m->nvms && isnan(total)) {
+        missing(f, "Speculation exposure",
+                "It needs guests under the hypervisor model, or a hypervisor's own EL2 tables.");
         return;
     }
     char b[REPORT_NUM_MAX];
@@ -390,10 +407,12 @@ static void exposure(const struct report_model *m, FILE *f)
     for (size_t i = 0; i < m->npairs; i++)
         fprintf(f, "  %-20.20s %-20.20s %16s\n", m->pairs[i].from, m->pairs[i].to,
                 num(m->pairs[i].byte_cycles, b));
+    if (m->nvms)
+        el2_maps(m, f);
     fputc('\n', f);
 }
 
-static void cpi(const struct report_model *m, FILE *f)
+static void cpi(const struct report_model *m, const char *functions, FILE *f)
 {
     if (!m->ncpi && !m->nfuncs) {
         missing(f, "CPI stack", "It comes from the cycle model (msasim run --timing on).");
@@ -422,13 +441,17 @@ static void cpi(const struct report_model *m, FILE *f)
         fputc('\n', f);
     }
     if (m->nfuncs) {
-        fprintf(f, "Functions with the most cycles\n  %-40s %14s %14s %8s\n", "function", "cycles",
-                "instructions", "CPI");
-        for (size_t i = 0; i < m->nfuncs && i < 10; i++) {
-            char b3[REPORT_NUM_MAX];
+        fprintf(f, "Functions with the most cycles%s\n  %-36s %14s %14s %8s %11s\n",
+                functions ? " and those asked for" : "", "function", "cycles", "instructions", "CPI",
+                "calls");
+        for (size_t i = 0; i < m->nfuncs; i++) {
+            if (!report_function_shown(m, i, 10, functions))
+                continue;
+            char b3[REPORT_NUM_MAX], b4[REPORT_NUM_MAX];
             const struct report_named *fn = &m->funcs[i];
-            fprintf(f, "  %-40.40s %14s %14s %8s\n", fn->name, num(fn->value, b),
-                    num(fn->extra, b2), num(fn->extra > 0 ? fn->value / fn->extra : NAN, b3));
+            fprintf(f, "  %-36.36s %14s %14s %8s %11s\n", fn->name, num(fn->value, b),
+                    num(fn->extra, b2), num(fn->extra > 0 ? fn->value / fn->extra : NAN, b3),
+                    num(fn->calls, b4));
         }
         fputc('\n', f);
     }
@@ -459,8 +482,12 @@ static void summary(const struct stats *s, FILE *f)
     fputs(col ? "\n\n" : "\n", f);
 }
 
-int report_stats_text(const struct stats *s, const char *source, bool all, FILE *f)
+int report_stats_text(const struct stats *s, const char *source, const struct report_options *o,
+                      FILE *f)
 {
+    static const struct report_options none;
+    if (!o)
+        o = &none;
     struct report_model m;
     if (report_model_build(s, &m) < 0)
         return -1;
@@ -472,10 +499,10 @@ int report_stats_text(const struct stats *s, const char *source, bool all, FILE 
     pressure_chart(&m, f);
     costs(&m, f);
     exposure(&m, f);
-    cpi(&m, f);
+    cpi(&m, o->functions, f);
     summary(s, f);
     report_model_release(&m);
-    if (all) {
+    if (o->all) {
         fputs("All figures\n", f);
         stats_write_text(s, f);
     }

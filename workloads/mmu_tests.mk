@@ -5,7 +5,7 @@
 # test runtime (mmu_rt.c, mmu_rt_asm.S) and the common runtime in
 # workloads/lib.  Self-contained: this file is read before workloads.mk.
 MMUT_DIR     := $(BUILD)/workloads/mmu
-MMUT_NAMES   := mmu_el2 mmu_guest mmu_smp mmu_r82
+MMUT_NAMES   := mmu_el2 mmu_guest mmu_smp mmu_r82 mmu_exposure
 MMUT_ELFS    := $(patsubst %,$(MMUT_DIR)/%.elf,$(MMUT_NAMES))
 MMUT_CFLAGS  := -O2 -g -ffreestanding -nostdlib -nostartfiles -fno-pic -fno-pie -no-pie \
                 -mgeneral-regs-only -march=armv8-a -mstrict-align -Wall -Wextra -Werror \

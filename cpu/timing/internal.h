@@ -361,6 +361,11 @@ struct timing_core {
     struct timing_fn_stats fn_none; /* where a gap's figures go */
     uint64_t fn_misp_seen;       /* st.mispredicts already attributed */
     size_t nfn;
+    /* the last instruction was a taken branch to call_target: the next one,
+     * if it starts a function, is a call (from call_from, by link or not) */
+    bool call_pending, call_link;
+    uint64_t call_target;
+    const struct timing_fn_stats *call_from;
 
     struct timing_stats st;
 };

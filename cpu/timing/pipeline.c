@@ -197,6 +197,14 @@ static inline void attribute_function(struct timing_core *c, uint64_t pc, uint64
     if (TM_UNLIKELY(!(pc >= c->fn_lo && pc < c->fn_hi)))
         enter_function(c, pc);
     struct timing_fn_stats *f = c->fn_cur;
+    /* A call lands on a function's first instruction: by BL/BLR, or by a
+     * branch from another function (a tail call).  A loop back to the
+     * function's own start is not one. */
+    if (TM_UNLIKELY(c->call_pending)) {
+        c->call_pending = false;
+        if (pc == c->call_target && pc == c->fn_lo && f != &c->fn_none && (c->call_link || c->call_from != f))
+            f->calls++;
+    }
     f->cycles += spent;
     f->insns++;
     if (TM_UNLIKELY(c->st.mispredicts != c->fn_misp_seen)) {
@@ -324,8 +332,18 @@ void timing_core_insn(struct timing_core *c, struct cpu *cpu, const struct cpu_i
         tm_event_exception(c);
     c->expect_pc = rec->next_pc;
     c->st.insns++;
-    if (c->nfn)
-        attribute_function(c, pc, spent + (c->now - before));
+    spent += c->now - before;
+    if (rec->el == 2)
+        c->st.el2_cycles += spent;
+    if (c->nfn) {
+        attribute_function(c, pc, spent);
+        if (op->cls >= TM_C_B && op->cls <= TM_C_BLR && !rec->exception && rec->next_pc != pc + 4) {
+            c->call_pending = true;
+            c->call_link = op->cls == TM_C_BL || op->cls == TM_C_BLR;
+            c->call_target = rec->next_pc;
+            c->call_from = c->fn_cur;
+        }
+    }
 }
 
 const struct timing_stats *timing_core_stats(struct timing_core *c)

@@ -77,24 +77,44 @@ EOF
 boot timing-off
 # The sanitizer build is ten times slower: the cycle model's boot runs in
 # the plain build only.  With Xen's debug symbols (the -dbg package): the
-# cycles of its functions, and its TLB maintenance by kind.
+# cycles and calls of its functions, its TLB maintenance by kind, and what
+# its tables map for dom0 (el2maps.*).
 SYMS=$BUILD/xen/usr/lib/debug/boot/xen-syms-4.17-arm64
 case $BUILD in
 *san*) echo "skip: the boot with --timing on is not repeated under the sanitizers" ;;
 *)  if [ -f "$SYMS" ]; then
         boot timing-on --timing on --symbols "$SYMS"
-        python3 - "$TMP/timing-on.json" <<'PY' || fail "timing on: Xen's figures are missing"
+        python3 - "$TMP/timing-on.json" <<'PY' || fail "timing on: Xen's figures are missing or wrong"
 import json, sys
 s = json.load(open(sys.argv[1]))
-c = s["counters"]
-need = ["func.__p2m_set_entry.cycles", "func.xen_pt_update.cycles", "func.clear_domain_page.cycles"]
+c, g = s["counters"], s["gauges"]
+need = ["func.__p2m_set_entry.cycles", "func.__p2m_set_entry.calls", "func.xen_pt_update.cycles",
+        "func.xen_pt_update.calls", "func.clear_domain_page.cycles", "func.p2m_alloc_page.calls"]
 missing = [k for k in need if not c.get(k)]
 tlbi = {k.split(".")[3]: v for k, v in c.items()
         if k.startswith("mmu.core0.tlbi.") and k.endswith(".ops") and k.count(".") == 4 and v}
 for k in need:
     print("  %s %s" % (k, c.get(k)))
 print("  core 0 TLBI by kind: %s" % ", ".join("%s %d" % kv for kv in sorted(tlbi.items())))
-sys.exit(1 if missing or not tlbi or not s["summary"].get("cycles") else 0)
+# dom0 (VMID 1) read from Xen's own tables: its stage 2 maps the 256 MiB
+# dom0_mem gives it, all of which Xen's directmap lets EL2 read; every page
+# Xen took from the p2m pool is one of its stage-2 tables.
+vm = {k[len("el2maps.vmid1."):]: v for k, v in g.items() if k.startswith("el2maps.vmid1.")}
+print("  dom0 at EL2: %s" % ", ".join("%s %d" % kv for kv in sorted(vm.items())))
+print("  page-table pages %d, EL2 regime's %d" % (g.get("el2maps.table_pages", -1),
+                                                  g.get("el2maps.el2.table_pages", -1)))
+wrong = []
+if vm.get("ram_bytes") != 256 << 20:
+    wrong.append("dom0's RAM at stage 2")
+if vm.get("el2_readable_bytes") != vm.get("ram_bytes"):
+    wrong.append("dom0's RAM readable at EL2 (the directmap)")
+if not vm.get("exposure_byte_cycles"):
+    wrong.append("dom0's exposure")
+if vm.get("s2_table_pages", 0) < c.get("func.p2m_alloc_page.calls", 1 << 30):
+    wrong.append("dom0's stage-2 table pages against p2m_alloc_page calls")
+for w in wrong:
+    print("  wrong: %s" % w)
+sys.exit(1 if missing or wrong or not tlbi or not s["summary"].get("cycles") else 0)
 PY
     else
         echo "note: no Xen debug symbols: the boot with --timing on runs without per-function figures"

@@ -16,20 +16,21 @@
 
 /* ---- helpers ----------------------------------------------------------- */
 
-static char *render(int (*fn)(const struct stats *, const char *, FILE *), const struct stats *s)
+static char *render(int (*fn)(const struct stats *, const char *, const struct report_options *, FILE *),
+                    const struct stats *s)
 {
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     ck_assert_ptr_nonnull(f);
-    ck_assert_int_eq(fn(s, "test.json", f), 0);
+    ck_assert_int_eq(fn(s, "test.json", NULL, f), 0);
     fclose(f);
     return buf;
 }
 
-static int text_report(const struct stats *s, const char *src, FILE *f)
+static int text_report(const struct stats *s, const char *src, const struct report_options *o, FILE *f)
 {
-    return report_stats_text(s, src, false, f);
+    return report_stats_text(s, src, o, f);
 }
 
 static char *sweep_render(const char *csv, const char *format)
@@ -279,6 +280,61 @@ START_TEST(test_model_finds_figures)
     report_holder_label(&m, 7 + 32, label, sizeof label);
     ck_assert_str_eq(label, "guest_stage2 domain 2");
     report_model_release(&m);
+    stats_free(s);
+}
+END_TEST
+
+/* A real hypervisor observed at EL2: calls per function, the functions
+ * asked for besides the top ones, and the VMs' table from el2maps.*. */
+START_TEST(test_functions_and_el2_maps)
+{
+    struct stats *s = stats_new();
+    char n[64];
+    for (int i = 0; i < 15; i++) {
+        snprintf(n, sizeof n, "func.f%02d.cycles", i);
+        *stats_counter(s, n, NULL) = (uint64_t)(1000 - i);
+        snprintf(n, sizeof n, "func.f%02d.calls", i);
+        *stats_counter(s, n, NULL) = (uint64_t)(i + 1);
+    }
+    *stats_counter(s, "func.p2m_alloc_page.cycles", NULL) = 5;
+    *stats_counter(s, "func.p2m_alloc_page.calls", NULL) = 383;
+    *stats_gauge(s, "el2maps.el2.table_pages", NULL) = 17;
+    *stats_gauge(s, "el2maps.vmid1.ram_bytes", NULL) = 268435456;
+    *stats_gauge(s, "el2maps.vmid1.el2_readable_bytes", NULL) = 134217728;
+    *stats_gauge(s, "el2maps.vmid1.s2_table_pages", NULL) = 384;
+    struct report_model m;
+    ck_assert_int_eq(report_model_build(s, &m), 0);
+    ck_assert_uint_eq(m.nfuncs, 16);
+    ck_assert_double_eq(m.funcs[0].calls, 1);
+    ck_assert_str_eq(m.funcs[15].name, "p2m_alloc_page");
+    ck_assert_double_eq(m.funcs[15].calls, 383);
+    ck_assert(report_function_shown(&m, 9, 10, NULL));
+    ck_assert(!report_function_shown(&m, 10, 10, NULL));
+    ck_assert(!report_function_shown(&m, 15, 10, "xen_pt,map_domain"));
+    ck_assert(report_function_shown(&m, 15, 10, "xen_pt,p2m_alloc"));
+    ck_assert(report_function_shown(&m, 12, 10, "f12"));
+    ck_assert_uint_eq(m.nvms, 1);
+    ck_assert_str_eq(m.vms[0].name, "vmid1");
+    ck_assert_double_eq(m.vms[0].ram, 268435456);
+    ck_assert_double_eq(m.vms[0].readable, 134217728);
+    ck_assert_double_eq(m.vms[0].s2_pages, 384);
+    ck_assert(isnan(m.vms[0].byte_cycles));
+    ck_assert_double_eq(m.el2_table_pages, 17);
+    report_model_release(&m);
+
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    struct report_options o = {.functions = "p2m"};
+    ck_assert_int_eq(report_stats_text(s, "x.json", &o, f), 0);
+    fclose(f);
+    ck_assert_ptr_nonnull(strstr(buf, "p2m_alloc_page"));
+    ck_assert_ptr_nonnull(strstr(buf, "383"));
+    ck_assert_ptr_null(strstr(buf, "f12"));
+    ck_assert_ptr_nonnull(strstr(buf, "vmid1"));
+    ck_assert_ptr_nonnull(strstr(buf, "268,435,456"));
+    ck_assert_ptr_nonnull(strstr(buf, "EL2 regime 17 table pages"));
+    free(buf);
     stats_free(s);
 }
 END_TEST
@@ -586,6 +642,7 @@ static Suite *report_suite(void)
     tcase_add_test(model, test_slot_usage_exact_and_downsampled);
     tcase_add_test(model, test_model_finds_figures);
     tcase_add_test(model, test_model_of_a_run_without_hv);
+    tcase_add_test(model, test_functions_and_el2_maps);
     suite_add_tcase(s, model);
     TCase *render_tc = tcase_create("render");
     tcase_add_test(render_tc, test_text_report);

@@ -208,8 +208,9 @@ struct gicv3 *machine_gic(const struct machine *m);
  * without a hypervisor model: the translation-table pages of the EL2 regime
  * and of each VMID's stage 2, each VMID's RAM and how much of it EL2 can
  * read, integrated over the cycles at EL2 (exposure).  The tables are read
- * again at every TLBI executed at EL2 (machine_el2_maps_tlbi) and when a
- * core's base registers change (machine_el2_maps_poll, after each turn). */
+ * again after a turn with a TLBI executed at EL2 (machine_el2_maps_tlbi
+ * notes it) or when a core's base registers changed (machine_el2_maps_poll,
+ * called after each turn). */
 int machine_el2_maps_attach(struct machine *m, struct msa_error *err);
 void machine_el2_maps_poll(struct machine *m);
 void machine_el2_maps_tlbi(struct machine *m, const struct cpu *cpu);

@@ -12,11 +12,12 @@
  * model counts those, so the integral needs --timing on).
  *
  * The hypervisor's own bookkeeping is not visible, so the tables are read
- * again whenever they may have changed in a way that matters: at every TLB
- * invalidation executed at EL2 (removing or changing a mapping requires
- * one) and whenever a core's EL2 or stage-2 base registers differ from what
- * was last seen (checked after each core's turn).  A mapping added without
- * a TLBI (an invalid entry made valid) is seen at the next of those. */
+ * again whenever they may have changed in a way that matters: after a
+ * scheduling turn (of one core, cfg.quantum instructions) in which a TLB
+ * invalidation was executed at EL2 (removing or changing a mapping requires
+ * one), and when a core's EL2 or stage-2 base registers differ from what was
+ * last seen (checked after each turn).  A mapping added without a TLBI (an
+ * invalid entry made valid) is seen at the next of those. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,6 +68,7 @@ struct machine_el2_maps {
     uint64_t el2_seen[MACHINE_MAX_CORES];  /* EL2 cycles integrated so far */
     uint64_t el2_cycles_with_vms;          /* of those, once some VM was known */
     uint64_t recomputes;
+    bool tlbi_seen;              /* a TLBI at EL2 since the last reading */
 };
 
 static int read_pa(void *ctx, uint64_t pa, uint64_t *val8)
@@ -345,20 +347,23 @@ int machine_el2_maps_attach(struct machine *m, struct msa_error *err)
 
 void machine_el2_maps_poll(struct machine *m)
 {
-    if (!m->el2maps || m->hv)
+    struct machine_el2_maps *e = m->el2maps;
+    if (!e || m->hv)
         return;
     integrate(m);
-    if (snapshot(m))
+    bool changed = snapshot(m);
+    if (changed || e->tlbi_seen) {
+        e->tlbi_seen = false;
         recompute(m);
+    }
 }
 
+/* The tables are read after the turn, not at once: a hypervisor that
+ * invalidates in bursts (one TLBI per page) costs one reading a turn. */
 void machine_el2_maps_tlbi(struct machine *m, const struct cpu *cpu)
 {
-    if (!m->el2maps || m->hv || cpu_current_el(cpu) != 2)
-        return;
-    integrate(m);
-    snapshot(m);
-    recompute(m);
+    if (m->el2maps && !m->hv && cpu_current_el(cpu) == 2)
+        m->el2maps->tlbi_seen = true;
 }
 
 void machine_el2_maps_free(struct machine *m)

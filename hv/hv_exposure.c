@@ -131,10 +131,10 @@ static bool grow(void **p, size_t *cap, size_t need, size_t elem)
     return true;
 }
 
-/* First segment whose end is above `addr`. */
-static size_t seg_find(const struct hv_exposure *x, uint64_t addr)
+/* First segment at or after `from` whose end is above `addr`. */
+static size_t seg_find_from(const struct hv_exposure *x, size_t from, uint64_t addr)
 {
-    size_t lo = 0, hi = x->nseg;
+    size_t lo = from, hi = x->nseg;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         if (x->seg[mid].end <= addr)
@@ -143,6 +143,23 @@ static size_t seg_find(const struct hv_exposure *x, uint64_t addr)
             hi = mid;
     }
     return lo;
+}
+
+/* First segment whose end is above `addr`. */
+static size_t seg_find(const struct hv_exposure *x, uint64_t addr)
+{
+    return seg_find_from(x, 0, addr);
+}
+
+/* seg_find when the answer is probably `hint` (the caller knows where it
+ * just worked): segments are disjoint and sorted, so their ends increase
+ * and two compares confirm the hint; otherwise the search decides. */
+static size_t seg_find_near(const struct hv_exposure *x, size_t hint, uint64_t addr)
+{
+    if (hint <= x->nseg && (hint == 0 || x->seg[hint - 1].end <= addr) &&
+        (hint == x->nseg || x->seg[hint].end > addr))
+        return hint;
+    return seg_find(x, addr);
 }
 
 static bool seg_insert(struct hv_exposure *x, size_t at, struct expo_seg s)
@@ -157,16 +174,25 @@ static bool seg_insert(struct hv_exposure *x, size_t at, struct expo_seg s)
     return true;
 }
 
-/* Cut the segment that holds `addr` strictly inside it in two. */
-static void seg_split(struct hv_exposure *x, uint64_t addr)
+/* Cut the segment that holds `addr` strictly inside it in two; the search
+ * starts at segment `from` (below it, every segment ends at or before
+ * `addr`).  Returns seg_find(addr) as it is afterwards. */
+static size_t seg_split_from(struct hv_exposure *x, size_t from, uint64_t addr)
 {
-    size_t i = seg_find(x, addr);
+    size_t i = seg_find_from(x, from, addr);
     if (i < x->nseg && x->seg[i].base < addr) {
         struct expo_seg hi = x->seg[i];
         hi.base = addr;
         x->seg[i].end = addr;
         seg_insert(x, i + 1, hi);
+        return i + 1;
     }
+    return i;
+}
+
+static void seg_split(struct hv_exposure *x, uint64_t addr)
+{
+    seg_split_from(x, 0, addr);
 }
 
 /* Join segment i with its right neighbour when they are one range. */
@@ -182,14 +208,23 @@ static void seg_merge_right(struct hv_exposure *x, size_t i)
     }
 }
 
+/* Joins what an update of [base, end) may have left cut at its two ends.
+ * `at_base` and `at_end` are where seg_find(base) and seg_find(end)
+ * probably are (hints: checked before use). */
+static void seg_merge_near(struct hv_exposure *x, uint64_t base, uint64_t end, size_t at_base,
+                           size_t at_end)
+{
+    size_t i = seg_find_near(x, at_end, end);
+    if (i > 0)
+        seg_merge_right(x, i - 1);
+    i = seg_find_near(x, at_base, base);
+    if (i > 0)
+        seg_merge_right(x, i - 1);
+}
+
 static void seg_merge_around(struct hv_exposure *x, uint64_t base, uint64_t end)
 {
-    size_t i = seg_find(x, end);
-    if (i > 0)
-        seg_merge_right(x, i - 1);
-    i = seg_find(x, base);
-    if (i > 0)
-        seg_merge_right(x, i - 1);
+    seg_merge_near(x, base, end, 0, 0);
 }
 
 /* First owner range whose end is above `addr`. */
@@ -227,9 +262,10 @@ void hv_expo_map(struct hv_exposure *x, uint64_t now, uint64_t base, uint64_t si
     if (!size || end < base)
         return;
     hv_expo_advance(x, now);
-    seg_split(x, base);
-    seg_split(x, end);
-    size_t i = seg_find(x, base);
+    /* Splitting at `end` (above `base`) moves nothing before the segment
+     * found for `base`. */
+    size_t i = seg_split_from(x, 0, base), first = i;
+    seg_split_from(x, i, end);
     uint64_t pos = base;
     while (pos < end) {
         if (i < x->nseg && x->seg[i].base == pos) {
@@ -249,7 +285,8 @@ void hv_expo_map(struct hv_exposure *x, uint64_t now, uint64_t base, uint64_t si
             i++;
         }
     }
-    seg_merge_around(x, base, end);
+    /* [base, end) is now segments first .. i - 1 */
+    seg_merge_near(x, base, end, first, i);
 }
 
 void hv_expo_unmap(struct hv_exposure *x, uint64_t now, uint64_t base, uint64_t size)
@@ -258,9 +295,8 @@ void hv_expo_unmap(struct hv_exposure *x, uint64_t now, uint64_t base, uint64_t 
     if (!size || end < base)
         return;
     hv_expo_advance(x, now);
-    seg_split(x, base);
-    seg_split(x, end);
-    size_t i = seg_find(x, base), w = i;
+    size_t i = seg_split_from(x, 0, base), first = i, w = i;
+    seg_split_from(x, i, end);
     uint64_t covered = 0;
     for (; i < x->nseg && x->seg[i].base < end; i++) {
         struct expo_seg s = x->seg[i];
@@ -276,7 +312,8 @@ void hv_expo_unmap(struct hv_exposure *x, uint64_t now, uint64_t base, uint64_t 
         x->nseg -= i - w;
     }
     x->unmatched += size - covered;
-    seg_merge_around(x, base, end);
+    /* What is left of [base, end) is segments first .. w - 1. */
+    seg_merge_near(x, base, end, first, w);
 }
 
 void hv_expo_set_owner(struct hv_exposure *x, uint64_t now, uint64_t base, uint64_t size,

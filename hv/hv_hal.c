@@ -25,18 +25,27 @@ static struct mpu_pair *pair_of(struct hv *hv, unsigned core)
     return &hv->mpus[core < hv->ncores ? core : 0];
 }
 
-static uint32_t encode(unsigned el, enum hv_mpu_reg reg, unsigned alias)
+/* The MPU a HAL register access reaches: EL2's for el 2, else EL1's. */
+static struct mpu *mpu_of(struct hv *hv, unsigned core, unsigned el)
 {
-    unsigned op1 = el == 2 ? 4 : 0;
-    alias &= 15;
+    struct mpu_pair *p = pair_of(hv, core);
+    return el == 2 ? &p->el2 : &p->el1;
+}
+
+/* The HAL names registers, so it reaches them directly rather than through
+ * an MSR encoding decoded again: the same effect and the same counts.
+ * False for a value that names no register (a module built against
+ * another header): such an access touches nothing. */
+static bool reg_id(enum hv_mpu_reg reg, enum mpu_reg_id *id)
+{
     switch (reg) {
-    case HV_MPU_PRSELR: return MPU_SYSREG_ENC(3, op1, 6, 2, 1);
-    case HV_MPU_PRENR: return MPU_SYSREG_ENC(3, op1, 6, 1, 1);
-    case HV_MPU_MPUIR: return MPU_SYSREG_ENC(3, op1, 0, 0, 4);
-    case HV_MPU_PRBAR: return MPU_SYSREG_ENC(3, op1, 6, 8 + alias / 2, 4 * (alias % 2));
-    case HV_MPU_PRLAR: return MPU_SYSREG_ENC(3, op1, 6, 8 + alias / 2, 4 * (alias % 2) + 1);
+    case HV_MPU_PRSELR: *id = MPU_ID_PRSELR; return true;
+    case HV_MPU_PRENR: *id = MPU_ID_PRENR; return true;
+    case HV_MPU_PRBAR: *id = MPU_ID_PRBAR; return true;
+    case HV_MPU_PRLAR: *id = MPU_ID_PRLAR; return true;
+    case HV_MPU_MPUIR: *id = MPU_ID_MPUIR; return true;
     }
-    return 0;
+    return false;
 }
 
 static unsigned hal_ncores_impl(struct hv_hal *h)
@@ -49,8 +58,8 @@ static uint64_t hal_mpu_read_impl(struct hv_hal *h, unsigned core, unsigned el,
 {
     struct hv *hv = hv_of_hal(h);
     struct hv_cost_acc *acc = hv_acc_current(hv);
-    uint64_t v = 0;
-    mpu_sysreg_read(pair_of(hv, core), encode(el, reg, alias), &v);
+    enum mpu_reg_id id;
+    uint64_t v = reg_id(reg, &id) ? mpu_reg_read(mpu_of(hv, core, el), id, alias) : 0;
     acc->mpu_reads++;
     hv_charge(hv, hv->costs.mrs_mpu, &acc->cyc_mpu);
     return v;
@@ -63,7 +72,9 @@ static void hal_mpu_write_impl(struct hv_hal *h, unsigned core, unsigned el,
     struct hv_cost_acc *acc = hv_acc_current(hv);
     if (reg == HV_MPU_MPUIR)
         return;   /* read-only: a write would be UNDEFINED; nothing happens */
-    mpu_sysreg_write(pair_of(hv, core), encode(el, reg, alias), value);
+    enum mpu_reg_id id;
+    if (reg_id(reg, &id))
+        mpu_reg_write(mpu_of(hv, core, el), id, alias, value);
     acc->mpu_writes++;
     hv_charge(hv, hv->costs.msr_mpu, &acc->cyc_mpu);
 }

@@ -321,6 +321,15 @@ struct mpu {
      * a lookup or two between reprogrammings (a hypervisor copying through
      * a transient region) costs less as a scan than as a rebuild. */
     unsigned stale_misses;
+    /* The enabled, non-empty effective regions packed in no particular
+     * order (a slot's entry moves when another leaves): a cache refill
+     * after a change scans these few entries rather than walking the slot
+     * bitmap.  dense_pos[slot] is the slot's entry + 1, 0 when absent. */
+    unsigned dense_n;
+    uint16_t dense_pos[MPU_MAX_REGIONS];
+    uint16_t dense_slot[MPU_MAX_REGIONS];
+    uint64_t dense_lo[MPU_MAX_REGIONS];
+    uint64_t dense_end[MPU_MAX_REGIONS];   /* last byte + 1 */
     /* Slots whose effective value or owner tag changed since the last
      * mpu_take_changed(): lets one observer (the hypervisor's accounting)
      * look at the slots that moved instead of all of them. */
@@ -375,6 +384,21 @@ bool mpu_sysreg_is_mpu(unsigned op0, unsigned op1, unsigned crn, unsigned crm,
  * exception level (EL1 for op1 0, EL2 for op1 4) and any traps first. */
 int mpu_sysreg_read(struct mpu_pair *pair, uint32_t enc, uint64_t *val);
 int mpu_sysreg_write(struct mpu_pair *pair, uint32_t enc, uint64_t val);
+
+/* The same accesses to one MPU by register rather than by encoding, for a
+ * caller that names the register it means (the hypervisor layer): the
+ * effect and the counts are those of the MSR/MRS.  `alias` is 0 for
+ * PRBAR/PRLAR and 1..15 for PRBARn/PRLARn; the other registers ignore it.
+ * mpu_reg_write returns an enum mpu_sysreg_status (UNDEFINED for MPUIR). */
+enum mpu_reg_id {
+    MPU_ID_MPUIR,
+    MPU_ID_PRENR,
+    MPU_ID_PRSELR,
+    MPU_ID_PRBAR,
+    MPU_ID_PRLAR,
+};
+uint64_t mpu_reg_read(struct mpu *mpu, enum mpu_reg_id id, unsigned alias);
+int mpu_reg_write(struct mpu *mpu, enum mpu_reg_id id, unsigned alias, uint64_t val);
 
 /* Register names for traces ("PRBAR5_EL2"); NULL if not an MPU register. */
 const char *mpu_sysreg_name(uint32_t enc, char *buf, unsigned len);

@@ -148,51 +148,69 @@ unsigned mpu_index_find(const struct mpu_index *ix, uint64_t addr)
     return (unsigned)(p - ix->start);
 }
 
+void mpu_dense_update(struct mpu *mpu, unsigned slot)
+{
+    const struct mpu_region_meta *m = &mpu->meta[slot];
+    bool in = mpu_region_enabled(&mpu->effective[slot]) && m->lo <= m->hi;
+    unsigned k = mpu->dense_pos[slot];
+    if (in) {
+        if (!k) {
+            k = ++mpu->dense_n;
+            mpu->dense_pos[slot] = (uint16_t)k;
+            mpu->dense_slot[k - 1] = (uint16_t)slot;
+        }
+        mpu->dense_lo[k - 1] = m->lo;
+        mpu->dense_end[k - 1] = m->hi + 1;   /* hi < 2^48: no wrap */
+    } else if (k) {
+        /* the last entry takes the place of the one that leaves */
+        unsigned last = --mpu->dense_n;
+        unsigned moved = mpu->dense_slot[last];
+        mpu->dense_slot[k - 1] = (uint16_t)moved;
+        mpu->dense_lo[k - 1] = mpu->dense_lo[last];
+        mpu->dense_end[k - 1] = mpu->dense_end[last];
+        mpu->dense_pos[moved] = (uint16_t)k;
+        mpu->dense_pos[slot] = 0;
+    }
+}
+
 /* The segment around `addr` found by looking at every enabled region: its
  * label, and the nearest region boundaries on either side.  For a segment
  * of no region or of one region this is exactly the index's segment; an
  * overlap may come out narrower (the index merges neighbouring overlaps),
- * which only makes the cache entry cover less. */
-struct seg_scan {
-    uint64_t lo;          /* highest boundary at or below addr */
-    uint64_t next;        /* lowest boundary above addr, if bounded_above */
-    bool bounded_above;
-    int matches, match;
-};
-
-static void scan_boundary(struct seg_scan *sc, uint64_t pos, uint64_t addr)
-{
-    if (pos <= addr) {
-        if (pos > sc->lo)
-            sc->lo = pos;
-    } else if (!sc->bounded_above || pos < sc->next) {
-        sc->next = pos;
-        sc->bounded_above = true;
-    }
-}
-
+ * which only makes the cache entry cover less.
+ *
+ * The boundaries of a region are its first byte and the byte after its
+ * last.  Nothing here depends on the order the regions are visited in (a
+ * maximum, a minimum, a count, and a slot that only matters when it is
+ * the one match), so the packed list serves.  The loop body has no
+ * data-dependent branch: the regions of a hypervisor's MPU sit on both
+ * sides of most addresses, and branches on the comparisons would
+ * mispredict about half the time. */
 static void scan_segment(const struct mpu *mpu, uint64_t addr, struct mpu_cache_entry *e)
 {
-    struct seg_scan sc = {.lo = 0, .next = UINT64_MAX, .matches = 0, .match = MPU_SEG_NONE};
-    for (unsigned w = 0; w < MPU_MAX_REGIONS / 64; w++) {
-        for (uint64_t bits = mpu->enabled_slots[w]; bits; bits &= bits - 1) {
-            unsigned i = w * 64 + (unsigned)__builtin_ctzll(bits);
-            const struct mpu_region *r = &mpu->effective[i];
-            uint64_t rlo = mpu_region_lo(r), rhi = mpu_region_hi(r);
-            if (rlo > rhi)
-                continue;
-            scan_boundary(&sc, rlo, addr);
-            scan_boundary(&sc, rhi + 1, addr);   /* rhi < 2^48: no wrap */
-            if (rlo <= addr && addr <= rhi) {
-                sc.matches++;
-                sc.match = (int)i;
-            }
-        }
+    uint64_t lo = 0;              /* highest boundary at or below addr */
+    uint64_t next = UINT64_MAX;   /* lowest boundary above addr, minus 1 */
+    unsigned matches = 0, match = 0;
+    for (unsigned k = 0; k < mpu->dense_n; k++) {
+        uint64_t rlo = mpu->dense_lo[k], rend = mpu->dense_end[k];
+        /* A boundary above addr is kept as (boundary - 1), so that
+         * UINT64_MAX stands for "unbounded" and one min does. */
+        uint64_t b1 = rlo <= addr ? rlo : 0, b2 = rend <= addr ? rend : 0;
+        uint64_t n1 = rlo > addr ? rlo - 1 : UINT64_MAX;
+        uint64_t n2 = rend > addr ? rend - 1 : UINT64_MAX;
+        lo = b1 > lo ? b1 : lo;
+        lo = b2 > lo ? b2 : lo;
+        next = n1 < next ? n1 : next;
+        next = n2 < next ? n2 : next;
+        bool in = rlo <= addr && addr < rend;
+        matches += in;
+        match = in ? k : match;
     }
-    e->lo = sc.lo;
-    e->span = (sc.bounded_above ? sc.next - 1 : UINT64_MAX) - sc.lo;
-    e->region = (int16_t)(sc.matches == 0 ? MPU_SEG_NONE
-                          : sc.matches == 1 ? sc.match : MPU_SEG_OVERLAP);
+    e->lo = lo;
+    e->span = next - lo;
+    e->region = (int16_t)(matches == 0   ? MPU_SEG_NONE
+                          : matches == 1 ? (int)mpu->dense_slot[match]
+                                         : MPU_SEG_OVERLAP);
 }
 
 void mpu_cache_invalidate(struct mpu *mpu)

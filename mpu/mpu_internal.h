@@ -59,6 +59,9 @@ static inline uint64_t mpu_region_hi(const struct mpu_region *r)
 void mpu_index_build(struct mpu *mpu);
 unsigned mpu_index_find(const struct mpu_index *ix, uint64_t addr);
 void mpu_cache_invalidate(struct mpu *mpu);
+/* Brings slot's entry in the packed region list up to date with its
+ * effective value and meta (call after either changes). */
+void mpu_dense_update(struct mpu *mpu, unsigned slot);
 /* Second way, then the index; counts a miss when the index is searched. */
 const struct mpu_cache_entry *mpu_cache_refill(struct mpu *mpu, uint64_t addr, unsigned cls);
 

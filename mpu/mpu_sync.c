@@ -44,6 +44,7 @@ static bool apply_slot(struct mpu *mpu, unsigned i, uint64_t now)
     bool was = mpu_region_enabled(eff), is = mpu_region_enabled(wr);
     *eff = *wr;
     mpu_region_decode(mpu->regime, eff, &mpu->opts, &mpu->meta[i]);
+    mpu_dense_update(mpu, i);
     if (was != is) {
         mpu->enabled_slots[i / 64] ^= 1ull << (i % 64);
         enum mpu_owner owner = (enum mpu_owner)mpu->owner[i];

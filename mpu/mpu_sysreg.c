@@ -11,29 +11,30 @@
  *   PRENR   C6  C1  1
  *   PRSELR  C6  C2  1
  *   PRBAR   C6  C8  0     PRLAR  C6 C8 1
- *   PRBARn  C6  C(8 + n/2)  4*(n%2)      PRLARn: op2 + 1, n = 1..15 */
-enum family { FAM_NONE, FAM_MPUIR, FAM_PRENR, FAM_PRSELR, FAM_PRBAR, FAM_PRLAR };
+ *   PRBARn  C6  C(8 + n/2)  4*(n%2)      PRLARn: op2 + 1, n = 1..15
+ * The families are enum mpu_reg_id (mpu.h); FAM_NONE is none of them. */
+#define FAM_NONE ((enum mpu_reg_id)-1)
 
 struct decoded {
     struct mpu *mpu;
-    enum family fam;
+    enum mpu_reg_id fam;
     unsigned alias;   /* 0 for PRBAR/PRLAR, 1..15 for PRBARn/PRLARn */
 };
 
-static enum family decode_family(unsigned crn, unsigned crm, unsigned op2, unsigned *alias)
+static enum mpu_reg_id decode_family(unsigned crn, unsigned crm, unsigned op2, unsigned *alias)
 {
     *alias = 0;
     if (crn == 0 && crm == 0 && op2 == 4)
-        return FAM_MPUIR;
+        return MPU_ID_MPUIR;
     if (crn != 6)
         return FAM_NONE;
     if (crm == 1 && op2 == 1)
-        return FAM_PRENR;
+        return MPU_ID_PRENR;
     if (crm == 2 && op2 == 1)
-        return FAM_PRSELR;
+        return MPU_ID_PRSELR;
     if (crm >= 8 && (op2 & 2) == 0) {
         *alias = (crm - 8) * 2 + (op2 >> 2);
-        return (op2 & 1) ? FAM_PRLAR : FAM_PRBAR;
+        return (op2 & 1) ? MPU_ID_PRLAR : MPU_ID_PRBAR;
     }
     return FAM_NONE;
 }
@@ -67,13 +68,13 @@ static unsigned selected_slot(const struct mpu *mpu, unsigned alias)
     return alias ? ((sel & 0xF0) | alias) : sel;
 }
 
-static enum mpu_reg stat_reg(enum family fam, unsigned alias)
+static enum mpu_reg stat_reg(enum mpu_reg_id fam, unsigned alias)
 {
     switch (fam) {
-    case FAM_MPUIR: return MPU_REG_MPUIR;
-    case FAM_PRENR: return MPU_REG_PRENR;
-    case FAM_PRSELR: return MPU_REG_PRSELR;
-    case FAM_PRBAR: return alias ? MPU_REG_PRBAR_ALIAS : MPU_REG_PRBAR;
+    case MPU_ID_MPUIR: return MPU_REG_MPUIR;
+    case MPU_ID_PRENR: return MPU_REG_PRENR;
+    case MPU_ID_PRSELR: return MPU_REG_PRSELR;
+    case MPU_ID_PRBAR: return alias ? MPU_REG_PRBAR_ALIAS : MPU_REG_PRBAR;
     default: return alias ? MPU_REG_PRLAR_ALIAS : MPU_REG_PRLAR;
     }
 }
@@ -117,53 +118,42 @@ static void write_prenr(struct mpu *mpu, uint64_t val)
     }
 }
 
-int mpu_sysreg_read(struct mpu_pair *pair, uint32_t enc, uint64_t *val)
+uint64_t mpu_reg_read(struct mpu *mpu, enum mpu_reg_id id, unsigned alias)
 {
-    struct decoded d;
-    if (!decode(pair, enc, &d))
-        return MPU_SYSREG_NOT_MPU;
-    struct mpu *mpu = d.mpu;
-    mpu->stats.reg_reads[stat_reg(d.fam, d.alias)]++;
-    switch (d.fam) {
-    case FAM_MPUIR:
-        *val = mpu_mpuir(mpu);
-        return MPU_SYSREG_OK;
-    case FAM_PRENR:
-        *val = read_prenr(mpu);
-        return MPU_SYSREG_OK;
-    case FAM_PRSELR:
-        *val = mpu->prselr;
-        return MPU_SYSREG_OK;
+    alias &= 15;
+    mpu->stats.reg_reads[stat_reg(id, alias)]++;
+    switch (id) {
+    case MPU_ID_MPUIR:
+        return mpu_mpuir(mpu);
+    case MPU_ID_PRENR:
+        return read_prenr(mpu);
+    case MPU_ID_PRSELR:
+        return mpu->prselr;
     default:
         break;
     }
     if (mpu->prselr_unsynced)
         mpu->stats.selector_unsynced++;
-    unsigned slot = selected_slot(mpu, d.alias);
+    unsigned slot = selected_slot(mpu, alias);
     if (slot >= mpu->nregions) {
         /* CONSTRAINED UNPREDICTABLE in the architecture; reads as zero. */
         mpu->stats.out_of_range_accesses++;
-        *val = 0;
-        return MPU_SYSREG_OK;
+        return 0;
     }
-    *val = d.fam == FAM_PRBAR ? mpu->written[slot].prbar : mpu->written[slot].prlar;
-    return MPU_SYSREG_OK;
+    return id == MPU_ID_PRBAR ? mpu->written[slot].prbar : mpu->written[slot].prlar;
 }
 
-int mpu_sysreg_write(struct mpu_pair *pair, uint32_t enc, uint64_t val)
+int mpu_reg_write(struct mpu *mpu, enum mpu_reg_id id, unsigned alias, uint64_t val)
 {
-    struct decoded d;
-    if (!decode(pair, enc, &d))
-        return MPU_SYSREG_NOT_MPU;
-    struct mpu *mpu = d.mpu;
-    switch (d.fam) {
-    case FAM_MPUIR:
+    alias &= 15;
+    switch (id) {
+    case MPU_ID_MPUIR:
         return MPU_SYSREG_UNDEFINED;
-    case FAM_PRENR:
+    case MPU_ID_PRENR:
         mpu->stats.reg_writes[MPU_REG_PRENR]++;
         write_prenr(mpu, val);
         return MPU_SYSREG_OK;
-    case FAM_PRSELR:
+    case MPU_ID_PRSELR:
         mpu->stats.reg_writes[MPU_REG_PRSELR]++;
         /* REGION is [7:0]; the rest is RES0.  A selector above the
          * implemented count is kept: the architecture allows the value to
@@ -176,20 +166,37 @@ int mpu_sysreg_write(struct mpu_pair *pair, uint32_t enc, uint64_t val)
     default:
         break;
     }
-    mpu->stats.reg_writes[stat_reg(d.fam, d.alias)]++;
+    mpu->stats.reg_writes[stat_reg(id, alias)]++;
     if (mpu->prselr_unsynced)
         mpu->stats.selector_unsynced++;
-    unsigned slot = selected_slot(mpu, d.alias);
+    unsigned slot = selected_slot(mpu, alias);
     if (slot >= mpu->nregions) {
         /* CONSTRAINED UNPREDICTABLE in the architecture; ignored. */
         mpu->stats.out_of_range_accesses++;
         return MPU_SYSREG_OK;
     }
-    if (d.fam == FAM_PRBAR)
+    if (id == MPU_ID_PRBAR)
         store(mpu, slot, &mpu->written[slot].prbar, val & MPU_PRBAR_WRITABLE);
     else
         store(mpu, slot, &mpu->written[slot].prlar, val & MPU_PRLAR_WRITABLE);
     return MPU_SYSREG_OK;
+}
+
+int mpu_sysreg_read(struct mpu_pair *pair, uint32_t enc, uint64_t *val)
+{
+    struct decoded d;
+    if (!decode(pair, enc, &d))
+        return MPU_SYSREG_NOT_MPU;
+    *val = mpu_reg_read(d.mpu, d.fam, d.alias);
+    return MPU_SYSREG_OK;
+}
+
+int mpu_sysreg_write(struct mpu_pair *pair, uint32_t enc, uint64_t val)
+{
+    struct decoded d;
+    if (!decode(pair, enc, &d))
+        return MPU_SYSREG_NOT_MPU;
+    return mpu_reg_write(d.mpu, d.fam, d.alias, val);
 }
 
 const char *mpu_sysreg_name(uint32_t enc, char *buf, unsigned len)
@@ -199,8 +206,8 @@ const char *mpu_sysreg_name(uint32_t enc, char *buf, unsigned len)
         return NULL;
     const char *el = ((enc >> 11) & 7) == 4 ? "EL2" : "EL1";
     static const char *const base[] = {
-        [FAM_MPUIR] = "MPUIR", [FAM_PRENR] = "PRENR", [FAM_PRSELR] = "PRSELR",
-        [FAM_PRBAR] = "PRBAR", [FAM_PRLAR] = "PRLAR",
+        [MPU_ID_MPUIR] = "MPUIR", [MPU_ID_PRENR] = "PRENR", [MPU_ID_PRSELR] = "PRSELR",
+        [MPU_ID_PRBAR] = "PRBAR", [MPU_ID_PRLAR] = "PRLAR",
     };
     if (d.alias)
         snprintf(buf, len, "%s%u_%s", base[d.fam], d.alias, el);

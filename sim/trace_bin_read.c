@@ -58,8 +58,38 @@ static int uleb_long(struct trace_reader *r, size_t *pos, size_t end, const char
     return 0;
 }
 
+/* A number of up to 8 bytes (56 bits: every address and size of a 48-bit
+ * physical space) from one little-endian 64-bit load, without a loop:
+ * the first byte with its top bit clear ends the number; the 7-bit groups
+ * below it are packed together in three shift-and-mask steps.  Returns
+ * false when the number is longer (the byte loop then decides). */
+static inline bool uleb_word(const uint8_t *b, size_t *pos, uint64_t *out)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t w;
+    memcpy(&w, b, sizeof w);
+    uint64_t stop = ~w & 0x8080808080808080ull;
+    if (!stop)
+        return false;
+    unsigned nbytes = (unsigned)__builtin_ctzll(stop) / 8 + 1;
+    w &= (stop ^ (stop - 1)) & 0x7F7F7F7F7F7F7F7Full;   /* bytes up to the last */
+    w = (w & 0x007F007F007F007Full) | ((w & 0x7F007F007F007F00ull) >> 1);
+    w = (w & 0x00003FFF00003FFFull) | ((w & 0x3FFF00003FFF0000ull) >> 2);
+    w = (w & 0x000000000FFFFFFFull) | ((w & 0x0FFFFFFF00000000ull) >> 4);
+    *pos += nbytes;
+    *out = w;
+    return true;
+#else
+    (void)b;
+    (void)pos;
+    (void)out;
+    return false;
+#endif
+}
+
 /* Most numbers in a trace (operation codes, cores, small deltas) take one
- * byte: that case is decided here, inline, before the general loop. */
+ * byte: that case is decided here, inline, before the others; addresses
+ * take a word decode; the general loop (and every error) is out of line. */
 static inline int uleb(struct trace_reader *r, size_t *pos, size_t end, const char *what,
                        uint64_t *out, struct msa_error *err)
 {
@@ -67,18 +97,26 @@ static inline int uleb(struct trace_reader *r, size_t *pos, size_t end, const ch
         *out = r->buf[(*pos)++];
         return 0;
     }
+    if (*pos < end && end - *pos >= 8 && uleb_word(r->buf + *pos, pos, out))
+        return 0;
     return uleb_long(r, pos, end, what, out, err);
 }
 
-static int small(struct trace_reader *r, size_t *pos, const char *what, uint64_t max,
-                 uint64_t *out, struct msa_error *err)
+static int out_of_range(struct trace_reader *r, size_t at, const char *what, uint64_t v,
+                        uint64_t max, struct msa_error *err)
+{
+    return fail_at(r, at, err, "corrupt: %s %" PRIu64 " is out of range (at most %" PRIu64 ")",
+                   what, v, max);
+}
+
+static inline int small(struct trace_reader *r, size_t *pos, const char *what, uint64_t max,
+                        uint64_t *out, struct msa_error *err)
 {
     size_t at = *pos;
     if (uleb(r, pos, r->len, what, out, err) < 0)
         return -1;
     if (*out > max)
-        return fail_at(r, at, err, "corrupt: %s %" PRIu64 " is out of range (at most %" PRIu64
-                       ")", what, *out, max);
+        return out_of_range(r, at, what, *out, max, err);
     return 0;
 }
 
@@ -240,7 +278,7 @@ static int purpose(struct trace_reader *r, size_t *pos, const char **out, struct
     return 0;
 }
 
-static int domain_field(struct trace_reader *r, size_t *pos, bool optional, int32_t *out,
+static inline int domain_field(struct trace_reader *r, size_t *pos, bool optional, int32_t *out,
                         struct msa_error *err)
 {
     uint64_t v;
@@ -253,7 +291,7 @@ static int domain_field(struct trace_reader *r, size_t *pos, bool optional, int3
     return 0;
 }
 
-static int vcpu_field(struct trace_reader *r, size_t *pos, int32_t *domain, uint32_t *vcpu,
+static inline int vcpu_field(struct trace_reader *r, size_t *pos, int32_t *domain, uint32_t *vcpu,
                       struct msa_error *err)
 {
     uint64_t v;
@@ -268,7 +306,7 @@ static int vcpu_field(struct trace_reader *r, size_t *pos, int32_t *domain, uint
     return 0;
 }
 
-static int u64s(struct trace_reader *r, size_t *pos, uint64_t *a, uint64_t *b, uint64_t *c,
+static inline int u64s(struct trace_reader *r, size_t *pos, uint64_t *a, uint64_t *b, uint64_t *c,
                 struct msa_error *err)
 {
     if (a && uleb(r, pos, r->len, "an address", a, err) < 0)

@@ -741,6 +741,31 @@ static void costs(const struct report_model *m, FILE *f)
     fputs(".</p>\n", f);
 }
 
+/* ---- TLB maintenance ------------------------------------------------------------- */
+
+static void tlb_maintenance(const struct report_model *m, FILE *f)
+{
+    if (!m->ntlbi)
+        return;
+    fputs("<h2 id=\"tlbi\">TLB maintenance by kind</h2>\n<p class=\"explain\">TLBI as each "
+          "core received it (a broadcast form counts on every core it reaches).</p>\n<table "
+          "id=\"tlbi-table\"><thead><tr><th>kind</th>",
+          f);
+    for (unsigned c = 0; c < m->tlbi_cores; c++)
+        fprintf(f, "<th class=\"n\">core %u</th>", c);
+    fputs("<th class=\"n\">total</th></tr></thead><tbody>\n", f);
+    for (size_t i = 0; i < m->ntlbi; i++) {
+        fputs("<tr><td>", f);
+        html_text(f, m->tlbi[i].kind);
+        fputs("</td>", f);
+        for (unsigned c = 0; c < m->tlbi_cores; c++)
+            td_num(f, (double)m->tlbi[i].per_core[c]);
+        td_num(f, (double)m->tlbi[i].total);
+        fputs("</tr>\n", f);
+    }
+    fputs("</tbody></table>\n", f);
+}
+
 /* ---- exposure -------------------------------------------------------------------- */
 
 /* A real hypervisor's tables, read at EL2 (el2maps.*). */
@@ -982,6 +1007,7 @@ int report_stats_html(const struct stats *s, const char *source, const struct re
     slot_timeline(&m, f);
     pressure(&m, f);
     costs(&m, f);
+    tlb_maintenance(&m, f);
     exposure(&m, f);
     cpi(&m, o->functions, f);
     all_figures(s, f);

@@ -549,6 +549,44 @@ static int vm_figures(struct report_model *m, const struct stats_metric *mt)
     return 0;
 }
 
+/* mmu.coreN.tlbi.KIND.ops */
+static int tlbi_figures(struct report_model *m, const struct stats_metric *mt)
+{
+    unsigned c;
+    const char *rest;
+    if (mt->kind != STATS_COUNTER || !parse_core(mt->name, "mmu.core", &c, &rest) ||
+        !has_prefix(rest, "tlbi.") || !has_suffix(rest, ".ops") || !mt->v.counter)
+        return 0;
+    const char *kind = rest + strlen("tlbi.");
+    size_t len = strlen(kind) - strlen(".ops");
+    if (!len || len >= sizeof m->tlbi[0].kind)
+        return 0;
+    struct report_tlbi *t = NULL;
+    for (size_t i = 0; i < m->ntlbi && !t; i++)
+        if (strlen(m->tlbi[i].kind) == len && strncmp(m->tlbi[i].kind, kind, len) == 0)
+            t = &m->tlbi[i];
+    if (!t) {
+        if (grow((void **)&m->tlbi, m->ntlbi, sizeof *m->tlbi) < 0)
+            return -1;
+        t = &m->tlbi[m->ntlbi++];
+        memset(t, 0, sizeof *t);
+        snprintf(t->kind, sizeof t->kind, "%.*s", (int)len, kind);
+    }
+    t->per_core[c] += mt->v.counter;
+    t->total += mt->v.counter;
+    if (c + 1 > m->tlbi_cores)
+        m->tlbi_cores = c + 1;
+    return 0;
+}
+
+static int by_total(const void *pa, const void *pb)
+{
+    const struct report_tlbi *a = pa, *b = pb;
+    if (a->total != b->total)
+        return a->total > b->total ? -1 : 1;
+    return strcmp(a->kind, b->kind);
+}
+
 bool report_function_shown(const struct report_model *m, size_t i, size_t top, const char *pick)
 {
     if (i < top)
@@ -632,7 +670,7 @@ int report_model_build(const struct stats *s, struct report_model *m)
         mpu_core_figures(m, mt);
         exposure_series(m, mt);
         if (op_figures(m, mt) < 0 || pair_figures(m, mt) < 0 || func_figures(m, mt) < 0 ||
-            vm_figures(m, mt) < 0) {
+            vm_figures(m, mt) < 0 || tlbi_figures(m, mt) < 0) {
             report_model_release(m);
             return -1;
         }
@@ -669,6 +707,8 @@ int report_model_build(const struct stats *s, struct report_model *m)
         qsort(m->ops, m->nops, sizeof *m->ops, by_cycles);
     if (m->nfuncs)
         qsort(m->funcs, m->nfuncs, sizeof *m->funcs, by_value);
+    if (m->ntlbi)
+        qsort(m->tlbi, m->ntlbi, sizeof *m->tlbi, by_total);
     return 0;
 }
 
@@ -681,6 +721,9 @@ void report_model_release(struct report_model *m)
     free(m->vms);
     m->vms = NULL;
     m->nvms = 0;
+    free(m->tlbi);
+    m->tlbi = NULL;
+    m->ntlbi = 0;
     m->ops = NULL;
     m->pairs = NULL;
     m->cpi = NULL;

@@ -68,6 +68,14 @@ struct report_vm {
     double ram, readable, readable_peak, s2_pages, byte_cycles;
 };
 
+/* TLB maintenance of one kind (mmu.coreN.tlbi.KIND.ops): as each core
+ * received it (broadcasts count on every core they reach). */
+struct report_tlbi {
+    char kind[24];                       /* "VAE2IS" */
+    uint64_t per_core[REPORT_MAX_CORES];
+    uint64_t total;
+};
+
 struct report_exposure_series {
     char label[64];
     const struct stats_series *series;
@@ -94,6 +102,9 @@ struct report_model {
     struct report_named *funcs;          /* by cycles, largest first */
     size_t nvms;
     struct report_vm *vms;               /* by name */
+    size_t ntlbi;
+    struct report_tlbi *tlbi;            /* by total, largest first */
+    unsigned tlbi_cores;                 /* cores that appear in `tlbi` */
     double el2_table_pages;              /* el2maps.el2.table_pages; NAN absent */
 };
 

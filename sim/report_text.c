@@ -373,6 +373,32 @@ static void costs(const struct report_model *m, FILE *f)
     fputc('\n', f);
 }
 
+/* TLBI by kind, as each core received it (the VMSA MMU's counters). */
+static void tlb_maintenance(const struct report_model *m, FILE *f)
+{
+    if (!m->ntlbi)
+        return;
+    /* one column a core while they fit in the width, else the total only */
+    unsigned cols = m->tlbi_cores <= 6 ? m->tlbi_cores : 0;
+    char b[REPORT_NUM_MAX];
+    fputs("TLB maintenance by kind (as each core received it; a broadcast counts on every core)\n  "
+          "kind          ",
+          f);
+    for (unsigned c = 0; c < cols; c++) {
+        char h[16];
+        snprintf(h, sizeof h, "core %u", c);
+        fprintf(f, " %10s", h);
+    }
+    fprintf(f, " %12s\n", "total");
+    for (size_t i = 0; i < m->ntlbi; i++) {
+        fprintf(f, "  %-14.14s", m->tlbi[i].kind);
+        for (unsigned c = 0; c < cols; c++)
+            fprintf(f, " %10s", num((double)m->tlbi[i].per_core[c], b));
+        fprintf(f, " %12s\n", num((double)m->tlbi[i].total, b));
+    }
+    fputc('\n', f);
+}
+
 /* A real hypervisor's tables, read at EL2 (el2maps.*). */
 static void el2_maps(const struct report_model *m, FILE *f)
 {
@@ -498,6 +524,7 @@ int report_stats_text(const struct stats *s, const char *source, const struct re
     timeline(&m, f);
     pressure_chart(&m, f);
     costs(&m, f);
+    tlb_maintenance(&m, f);
     exposure(&m, f);
     cpi(&m, o->functions, f);
     summary(s, f);

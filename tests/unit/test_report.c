@@ -299,6 +299,10 @@ START_TEST(test_functions_and_el2_maps)
     *stats_counter(s, "func.p2m_alloc_page.cycles", NULL) = 5;
     *stats_counter(s, "func.p2m_alloc_page.calls", NULL) = 383;
     *stats_gauge(s, "el2maps.el2.table_pages", NULL) = 17;
+    *stats_counter(s, "mmu.core0.tlbi.VAE2IS.ops", NULL) = 1723;
+    *stats_counter(s, "mmu.core1.tlbi.VAE2IS.ops", NULL) = 1723;
+    *stats_counter(s, "mmu.core0.tlbi.ALLE2.ops", NULL) = 5;
+    *stats_counter(s, "mmu.core0.tlbi.ops", NULL) = 1728;   /* the sum: not a kind */
     *stats_gauge(s, "el2maps.vmid1.ram_bytes", NULL) = 268435456;
     *stats_gauge(s, "el2maps.vmid1.el2_readable_bytes", NULL) = 134217728;
     *stats_gauge(s, "el2maps.vmid1.s2_table_pages", NULL) = 384;
@@ -320,6 +324,12 @@ START_TEST(test_functions_and_el2_maps)
     ck_assert_double_eq(m.vms[0].s2_pages, 384);
     ck_assert(isnan(m.vms[0].byte_cycles));
     ck_assert_double_eq(m.el2_table_pages, 17);
+    ck_assert_uint_eq(m.ntlbi, 2);
+    ck_assert_str_eq(m.tlbi[0].kind, "VAE2IS");
+    ck_assert_uint_eq(m.tlbi[0].total, 3446);
+    ck_assert_uint_eq(m.tlbi[0].per_core[1], 1723);
+    ck_assert_str_eq(m.tlbi[1].kind, "ALLE2");
+    ck_assert_uint_eq(m.tlbi_cores, 2);
     report_model_release(&m);
 
     char *buf = NULL;
@@ -334,6 +344,8 @@ START_TEST(test_functions_and_el2_maps)
     ck_assert_ptr_nonnull(strstr(buf, "vmid1"));
     ck_assert_ptr_nonnull(strstr(buf, "268,435,456"));
     ck_assert_ptr_nonnull(strstr(buf, "EL2 regime 17 table pages"));
+    ck_assert_ptr_nonnull(strstr(buf, "TLB maintenance by kind"));
+    ck_assert_ptr_nonnull(strstr(buf, "3,446"));
     free(buf);
     stats_free(s);
 }

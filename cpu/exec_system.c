@@ -202,12 +202,6 @@ uint64_t exec_sysl(struct cpu *c, const struct cpu_insn *i, uint64_t pc)
 
 /* ---- hints, barriers ---- */
 
-static bool any_interrupt(const struct cpu *c)
-{
-    return c->lines.irq || c->lines.fiq || c->lines.serror || c->lines.virq || c->lines.vfiq ||
-           (SR(c, HCR_EL2) & (HCR_VI | HCR_VF | HCR_VSE));
-}
-
 /* WFI/WFE traps: EL0 by SCTLR_EL1.nTWI/nTWE to EL1, EL0/EL1 by HCR_EL2.TWI/TWE
  * to EL2.  Returns the EL to trap to, or 0. */
 static unsigned wfx_trap_el(const struct cpu *c, bool wfe)
@@ -235,12 +229,12 @@ uint64_t exec_hint(struct cpu *c, const struct cpu_insn *i, uint64_t pc)
                 c->event_reg = false;
                 return pc + 4;
             }
-            if (any_interrupt(c))
+            if (cpu_interrupt_pending(c))
                 return pc + 4;
             c->run_state = CPU_WAIT_WFE;
             cpu_stop(c, CPU_STOP_WFE);
         } else {
-            if (any_interrupt(c))
+            if (cpu_interrupt_pending(c))
                 return pc + 4;
             c->run_state = CPU_WAIT_WFI;
             cpu_stop(c, CPU_STOP_WFI);

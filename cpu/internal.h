@@ -147,6 +147,13 @@ uint64_t cpu_abort(struct cpu *c, uint64_t va, enum cpu_access kind, uint32_t is
 uint64_t cpu_exception_return(struct cpu *c);
 /* Interrupt delivery at an instruction boundary; returns true if taken. */
 bool cpu_check_interrupts(struct cpu *c);
+/* Whether any interrupt is pending, masked or not: what wakes WFI (and
+ * WFE) and keeps it from sleeping. */
+static inline bool cpu_interrupt_pending(const struct cpu *c)
+{
+    return c->lines.irq || c->lines.fiq || c->lines.serror || c->lines.virq || c->lines.vfiq ||
+           (SR(c, HCR_EL2) & (HCR_VI | HCR_VF | HCR_VSE));
+}
 
 #define ESR_IL (1u << 25)
 static inline uint32_t esr_make(unsigned ec, uint32_t iss)

@@ -83,13 +83,6 @@ static struct cpu_insn *fetch_page(struct cpu *c, uint64_t pc, bool *cacheable)
     return page;
 }
 
-static bool interrupt_pending(const struct cpu *c)
-{
-    uint64_t hcr = SR(c, HCR_EL2);
-    return c->lines.irq || c->lines.fiq || c->lines.serror || c->lines.virq || c->lines.vfiq ||
-           (hcr & (HCR_VI | HCR_VF | HCR_VSE));
-}
-
 void cpu_set_irq_lines(struct cpu *c, const struct cpu_irq_lines *lines)
 {
     c->lines = *lines;
@@ -106,13 +99,13 @@ static bool wakes(struct cpu *c)
 {
     switch (c->run_state) {
     case CPU_WAIT_WFI:
-        return interrupt_pending(c);
+        return cpu_interrupt_pending(c);
     case CPU_WAIT_WFE:
         if (c->event_reg) {
             c->event_reg = false;
             return true;
         }
-        return interrupt_pending(c);
+        return cpu_interrupt_pending(c);
     default:
         return c->run_state == CPU_RUNNING;
     }

@@ -360,6 +360,9 @@ struct machine_result machine_run_cycles(struct machine *m, uint64_t max_insns, 
             m->total_insns += r.insns;
             if (r.insns)
                 anyone_ran = true;
+            if (r.reason == CPU_STOP_FAULT_LOOP && m->hv &&
+                machine_hv_guest_stuck(m, i, r.fault_pc, r.fault_el, r.fault_esr))
+                r.reason = CPU_STOP_LIMIT;   /* the core goes on at its next turn */
             if (stop_is_final(r.reason)) {
                 res.core = i;
                 switch (r.reason) {

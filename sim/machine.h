@@ -252,6 +252,12 @@ void machine_hv_free(struct machine *m);
 /* After a core's turn: the scheduler's slice timer (CNTHP) raises the
  * core's IRQ line when it fires, as the interrupt controller would. */
 void machine_hv_poll_timers(struct machine *m, unsigned core);
+/* After a core stopped with a fault loop: when the loop is a guest's own
+ * at EL1 (its vectors fault again), its domain is crashed (the run will
+ * exit 1 saying so) and the core is taken to EL2 to run the next vCPU of
+ * the core or park; true then, and the run goes on.  False when the stop
+ * is not a guest's. */
+bool machine_hv_guest_stuck(struct machine *m, unsigned core, uint64_t pc, unsigned el, uint32_t esr);
 /* sim/machine_hv_modules.c: loads the files of the xen,domain nodes'
  * modules (`modules`: ADDR:FILE) where the tree places them; entries[d]
  * gets domain d's entry point. */

@@ -351,7 +351,9 @@ static bool switch_vcpu(struct machine *m, struct cpu *c, bool save)
     return true;
 }
 
-/* The slice timer's interrupt: the vCPU is preempted where it was. */
+/* The slice timer's interrupt: the vCPU is preempted where it was.  (Also
+ * the way off the core for a vCPU whose domain was crashed while it ran at
+ * EL1: machine_hv_guest_stuck.) */
 static void on_slice_timer(struct machine *m, struct cpu *c)
 {
     struct machine_hv *h = m->hv;
@@ -359,6 +361,15 @@ static void on_slice_timer(struct machine *m, struct cpu *c)
     lines.irq = false;
     cpu_set_irq_lines(c, &lines);
     cpu_sysreg_set(c, ENC_CNTHP_CTL_EL2, 0);
+    if (h->vcpu_off[h->core_vcpu[c->id]]) {
+        if (switch_vcpu(m, c, false)) {
+            cpu_eret(c);
+        } else {
+            h->core_vcpu[c->id] = -1;
+            park_core(c);
+        }
+        return;
+    }
     if (switch_vcpu(m, c, true))
         h->preemptions++;
     else
@@ -380,6 +391,51 @@ void machine_hv_poll_timers(struct machine *m, unsigned core)
 }
 
 #define SHUTDOWN_CRASH 3u
+#define HCR_IMO (1ull << 4)
+
+/* The domain vCPU `v` belongs to (vCPU 0 of each domain is looked up), or -1. */
+static int domain_of_vcpu(const struct machine_hv *h, int v)
+{
+    const struct hv_boot_info *info = hv_info(h->hv);
+    for (unsigned k = 0; k < info->ndomains; k++)
+        if (hv_vcpu_index(h->hv, (int)k, 0) == v)
+            return (int)k;
+    return -1;
+}
+
+static void mark_shut(struct machine_hv *h, int d, unsigned reason)
+{
+    if (d >= 0 && !h->shut[d]) {
+        h->shut[d] = true;
+        h->reason[d] = reason;
+        h->nshut++;
+    }
+}
+
+bool machine_hv_guest_stuck(struct machine *m, unsigned core, uint64_t pc, unsigned el, uint32_t esr)
+{
+    struct machine_hv *h = m->hv;
+    if (!h || core >= m->ncores || h->core_vcpu[core] < 0 || el != 1)
+        return false;
+    struct cpu *c = m->cores[core];
+    if (!(sr(c, ENC_HCR_EL2) & HCR_IMO))
+        return false;
+    int v = h->core_vcpu[core];
+    mark_shut(h, domain_of_vcpu(h, v), SHUTDOWN_CRASH);
+    h->vcpu_off[v] = true;
+    if (!h->failed)
+        snprintf(h->message, sizeof h->message,
+                 "core %u: the guest is stuck in a loop of exceptions at its own EL1: PC 0x%llx, "
+                 "ESR_EL1 0x%08x (EC 0x%02x); its domain was crashed",
+                 core, (unsigned long long)pc, esr, esr >> 26);
+    h->failed = true;
+    /* An IRQ routed to EL2 is taken from EL1 whatever PSTATE.I says: it
+     * brings the core to EL2, where on_slice_timer takes the vCPU off. */
+    struct cpu_irq_lines lines = c->lines;
+    lines.irq = true;
+    cpu_set_irq_lines(c, &lines);
+    return true;
+}
 
 /* Whether the abort about to be injected is the same one again, with no
  * progress in between, for the INJECT_LOOP_LIMIT-th time; the message
@@ -440,11 +496,7 @@ static void on_exception(void *ctx, struct cpu *c, unsigned target_el, uint32_t 
     }
     for (unsigned i = 0; i < 31; i++)
         cpu_set_x(c, i, regs[i]);
-    int d = -1;
-    const struct hv_boot_info *info = hv_info(h->hv);
-    for (unsigned k = 0; k < info->ndomains && d < 0; k++)
-        if (hv_vcpu_index(h->hv, (int)k, 0) == h->core_vcpu[c->id])
-            d = (int)k;
+    int d = domain_of_vcpu(h, h->core_vcpu[c->id]);
     if (out.action == HV_ACT_INJECT_ABORT && inject_loops(h, c, &t, &out)) {
         /* The domain is crashed (Xen's domain_crash); the other vCPUs of
          * the core go on. */
@@ -453,11 +505,7 @@ static void on_exception(void *ctx, struct cpu *c, unsigned target_el, uint32_t 
     }
     switch (out.action) {
     case HV_ACT_SHUTDOWN:
-        if (d >= 0 && !h->shut[d]) {
-            h->shut[d] = true;
-            h->reason[d] = out.reason;
-            h->nshut++;
-        }
+        mark_shut(h, d, out.reason);
         h->vcpu_off[t.vcpu] = true;
         if (switch_vcpu(m, c, false))
             cpu_eret(c);

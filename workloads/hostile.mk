@@ -3,7 +3,7 @@
 # the second domain's base (0x61000000).  They share the guests' runtime
 # and flags (workloads/guests.mk) and add the recovering one of
 # hostile_rt.S and hostile_lib.c.
-HOSTILE_NAMES := hostile_vectors hostile_mpu hostile_hypercall hostile_uart
+HOSTILE_NAMES := hostile_vectors hostile_mpu hostile_hypercall hostile_uart hostile_el1loop
 HOSTILE_SRCS  := workloads/guests/hostile_rt.S workloads/guests/hostile_lib.c
 HOSTILE_DEPS  := $(GUEST_LIB_SRCS) $(HOSTILE_SRCS) workloads/guests/guest.h \
                  workloads/guests/hostile_lib.h workloads/guests/guest.ld

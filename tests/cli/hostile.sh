@@ -14,7 +14,7 @@
 # the statistics, and the same stdout and statistics JSON when run twice.
 . tests/cli/lib.sh
 G=${BUILD:-build}/workloads/guests
-for g in hostile_vectors hostile_mpu hostile_hypercall hostile_uart victim; do
+for g in hostile_vectors hostile_mpu hostile_hypercall hostile_uart hostile_el1loop victim; do
     [ -f "$G/$g.elf" ] || { fail "$G/$g.elf was not built"; finish; }
 done
 MAX_INSNS=200000000
@@ -197,6 +197,20 @@ if [ -f "$W/hello.elf" ]; then
 else
     fail "$W/hello.elf was not built"
 fi
+
+# A guest whose own EL1 vectors fault again (hostile_el1loop) loops at EL1
+# without ever trapping: the loop detector crashes its domain alone, the run
+# exits 1 naming the loop, and the victim runs to the end, sharing the core
+# or not.
+for cores in 1 2; do
+    expect_status 1 timeout 120 "$MSASIM" run --hv xen-mpu --cores $cores --max-insns $MAX_INSNS \
+        "$G/hostile_el1loop.elf" "$G/victim.elf"
+    expect_stderr_has "stuck in a loop of exceptions at its own EL1"
+    expect_stderr_has "its domain was crashed"
+    expect_one_line_stderr
+    [ "$(cat "$TMP/out")" = "el1loop: vectors into the void
+victim: memory intact" ] || { fail "el1 loop, $cores cores: output"; head -5 "$TMP/out"; }
+done
 
 # The same answers whether the victim shares the core or not.
 for g in vectors mpu hypercall uart; do

@@ -598,6 +598,7 @@ struct mmu_enum_result {
     unsigned tables;         /* table pages visited */
     unsigned tables_at_level[4];
     unsigned read_errors;    /* table reads that failed (not memory) */
+    uint64_t descriptors;    /* descriptors read: the work done */
     bool truncated;          /* stopped at max_tables (or out of memory) */
 };
 

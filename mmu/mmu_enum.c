@@ -86,6 +86,7 @@ static void visit(struct walker *w, uint64_t pa, int level, uint64_t ia_base, un
     }
     for (uint64_t i = 0; i < (1ull << bits); i++) {
         uint64_t raw;
+        w->r->descriptors++;
         if (w->bus->read_pa(w->bus->ctx, pa + i * 8, &raw) != 0) {
             w->r->read_errors++;
             return;

@@ -423,5 +423,9 @@ struct machine_result machine_run_cycles(struct machine *m, uint64_t max_insns, 
     }
 done:
     res.insns = m->total_insns;
+    /* A final stop (not a limit an embedder's slice set): the observer of
+     * EL2's tables takes in what is pending. */
+    if (m->el2maps && res.reason != MACHINE_STOP_LIMIT && res.reason != MACHINE_STOP_CYCLE_LIMIT)
+        machine_el2_maps_finish(m);
     return res;
 }

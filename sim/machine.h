@@ -214,6 +214,8 @@ struct gicv3 *machine_gic(const struct machine *m);
 int machine_el2_maps_attach(struct machine *m, struct msa_error *err);
 void machine_el2_maps_poll(struct machine *m);
 void machine_el2_maps_tlbi(struct machine *m, const struct cpu *cpu);
+/* The end of a run: what is pending is read now. */
+void machine_el2_maps_finish(struct machine *m);
 void machine_el2_maps_export(const struct machine *m, struct stats *s);
 void machine_el2_maps_free(struct machine *m);
 

@@ -17,7 +17,14 @@
  * invalidation was executed at EL2 (removing or changing a mapping requires
  * one), and when a core's EL2 or stage-2 base registers differ from what was
  * last seen (checked after each turn).  A mapping added without a TLBI (an
- * invalid entry made valid) is seen at the next of those. */
+ * invalid entry made valid) is seen at the next of those.
+ *
+ * Readings after a TLBI are paced so that the observer never costs much
+ * more than the run itself: each costs the descriptors it reads, and the
+ * run earns READ_CREDIT_PER_INSN of them per instruction executed (a
+ * burst up to READ_CREDIT_MAX); a TLBI with the credit spent waits for it.
+ * A change of base registers is read at once, and so is what is pending
+ * when the run ends. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +35,8 @@
 #include "sim/stats.h"
 
 #define MAX_VMS 64
+#define READ_CREDIT_PER_INSN 0.1
+#define READ_CREDIT_MAX 4e6
 #define HCR_VM (1ull << 0)
 #define SCTLR_M (1ull << 0)
 #define PA_LIMIT (1ull << 48)
@@ -69,6 +78,9 @@ struct machine_el2_maps {
     uint64_t el2_cycles_with_vms;          /* of those, once some VM was known */
     uint64_t recomputes;
     bool tlbi_seen;              /* a TLBI at EL2 since the last reading */
+    double credit;               /* descriptors the next readings may read */
+    uint64_t credit_insns;       /* m->total_insns when credit was last earned */
+    uint64_t deferred;           /* readings a TLBI asked for that waited for credit */
 };
 
 static int read_pa(void *ctx, uint64_t pa, uint64_t *val8)
@@ -193,6 +205,7 @@ static void read_el2(struct machine *m, struct el2_view *v)
     struct mmu_enum_visitor vis = {.ctx = &c, .leaf = on_leaf};
     struct mmu_enum_result r;
     if (mmu_enum_el2(&ctl, &e->bus, &vis, &r) == 0) {
+        e->credit -= (double)r.descriptors;
         v->tables = r.tables;
         e->truncated |= r.truncated || c.failed;
     }
@@ -209,6 +222,7 @@ static void read_vm(struct machine *m, struct vm *vm)
     struct mmu_enum_visitor vis = {.ctx = &c, .leaf = on_leaf};
     struct mmu_enum_result r;
     if (mmu_enum_s2(&ctl, &e->bus, &vis, &r) == 0) {
+        e->credit -= (double)r.descriptors;
         vm->tables = r.tables;
         e->truncated |= r.truncated || c.failed;
     }
@@ -341,8 +355,18 @@ int machine_el2_maps_attach(struct machine *m, struct msa_error *err)
         return msa_error_set(err, "out of memory creating the EL2 map observer");
     e->bus.ctx = m->ram;
     e->bus.read_pa = read_pa;
+    e->credit = READ_CREDIT_MAX;
     m->el2maps = e;
     return 0;
+}
+
+static void earn_credit(struct machine *m)
+{
+    struct machine_el2_maps *e = m->el2maps;
+    e->credit += (double)(m->total_insns - e->credit_insns) * READ_CREDIT_PER_INSN;
+    e->credit_insns = m->total_insns;
+    if (e->credit > READ_CREDIT_MAX)
+        e->credit = READ_CREDIT_MAX;
 }
 
 void machine_el2_maps_poll(struct machine *m)
@@ -351,8 +375,25 @@ void machine_el2_maps_poll(struct machine *m)
     if (!e || m->hv)
         return;
     integrate(m);
+    earn_credit(m);
     bool changed = snapshot(m);
+    if (e->tlbi_seen && !changed && e->credit < 0) {
+        e->deferred++;
+        return;
+    }
     if (changed || e->tlbi_seen) {
+        e->tlbi_seen = false;
+        recompute(m);
+    }
+}
+
+void machine_el2_maps_finish(struct machine *m)
+{
+    struct machine_el2_maps *e = m->el2maps;
+    if (!e || m->hv)
+        return;
+    integrate(m);
+    if (snapshot(m) || e->tlbi_seen) {
         e->tlbi_seen = false;
         recompute(m);
     }
@@ -414,6 +455,8 @@ void machine_el2_maps_export(const struct machine *m, struct stats *s)
                 "times the tables were read again (a TLBI at EL2, or new base registers)");
     put_counter(s, "el2maps.truncated", e->truncated,
                 "1 when a table tree was too large (or looped) to read whole");
+    put_counter(s, "el2maps.rereads_deferred", e->deferred,
+                "turns a reading after a TLBI waited for (the observer's pacing)");
     put_counter(s, "el2maps.vmids_untracked", e->vms_dropped,
                 "1 when more VMIDs ran than the observer keeps (64)");
     put_gauge(s, "el2maps.el2.table_pages", el2_tables,

@@ -9,9 +9,9 @@
  * the first and second GiB and the UART page's level-3 table (4 pages);
  * stage 2 the same plus the level-2 table of the third GiB (5 pages).  The guest runs a while;
  * then EL2 takes the upper 4 MiB of the directmap away (two 2 MiB blocks,
- * each followed by TLBI VAE2IS) and spins a while at EL2.  So the guest's
- * RAM is 12 MiB, of which EL2 can read 12 MiB at first and 8 MiB at the
- * end. */
+ * each followed by TLBI VAE2IS), invalidates the UART page 3000 times in a
+ * row, and spins a while at EL2.  So the guest's RAM is 12 MiB, of which
+ * EL2 can read 12 MiB at first and 8 MiB at the end. */
 #include "mmu/mmu_rt.h"
 
 #define IMAGE      0x40000000ull
@@ -82,6 +82,17 @@ int main(void)
         isb();
     }
     puts_("el2: upper 4 MiB of the directmap unmapped\n");
+    /* TLB maintenance in a steady stream, one per scheduling turn or so:
+     * the observer paces its readings (el2maps.rereads_deferred). */
+    u64 *uart = pt_slot(root, UART, 3);
+    for (int i = 0; i < 3000; i++) {
+        *uart = *uart;
+        dsb(ishst);
+        tlbi(vae2is, UART >> 12);
+        dsb(ish);
+        spin(300);
+    }
+    puts_("el2: 3000 TLBIs\n");
     spin(20000);
     return 0;
 }

@@ -66,7 +66,7 @@ check "$TMP/off.json" \
 # function, the exception handler), each entry once; loops inside a
 # function are not calls.
 check "$TMP/on.json" \
-    'c["func.puts_.calls"] == 2' 'c["func.put_kv.calls"] == 1' 'c["func.main.calls"] == 1' \
+    'c["func.puts_.calls"] == 3' 'c["func.put_kv.calls"] == 1' 'c["func.main.calls"] == 1' \
     'c["func.run_el1.calls"] == 1' 'c["func.guest.calls"] == 1' 'c["func.exc_el2.calls"] == 1'
 
 # Under a hypervisor model the model counts its own exposure: no el2maps.

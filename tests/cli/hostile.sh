@@ -212,6 +212,18 @@ for cores in 1 2; do
 victim: memory intact" ] || { fail "el1 loop, $cores cores: output"; head -5 "$TMP/out"; }
 done
 
+# The same under xen-mmu on profile a, beside hello2 (the victim writes the
+# EL1 MPU registers, which profile a does not have).
+if [ -f "$G/hello2.elf" ]; then
+    expect_status 1 timeout 120 "$MSASIM" run --platform virt --hv xen-mmu --cores 1 \
+        --max-insns $MAX_INSNS "$G/hostile_el1loop.elf" "$G/hello2.elf"
+    expect_stderr_has "stuck in a loop of exceptions at its own EL1"
+    expect_stdout_has "hello from a guest at EL1"
+    expect_one_line_stderr
+else
+    fail "$G/hello2.elf was not built"
+fi
+
 # The same answers whether the victim shares the core or not.
 for g in vectors mpu hypercall uart; do
     cmp -s <(grep -a "^$g:" "$TMP/hostile_$g.4.out") <(grep -a "^$g:" "$TMP/hostile_$g.1.out") ||

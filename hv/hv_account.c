@@ -43,6 +43,15 @@ static void acc_add(struct hv_cost_acc *to, const struct hv_cost_acc *from)
     to->cyc_sw += from->cyc_sw;
 }
 
+/* The histogram of an operation's cycles, registered at its first end (out
+ * of line: the name buffer stays off the per-operation path). */
+static __attribute__((noinline)) struct stats_hist *op_histogram(struct hv *hv, enum hv_op op)
+{
+    char name[96];
+    snprintf(name, sizeof name, "hv.op.%s.cycles", hv_op_name(op));
+    return stats_histogram(hv->stats, name, "cycles per operation");
+}
+
 /* True when a map-kind operation encloses the frame at `depth`. */
 static bool inside_map_op(const struct hv *hv, unsigned depth)
 {
@@ -62,20 +71,18 @@ void hv_acc_op_end(struct hv *hv, enum hv_op op, int status)
     if (status < 0)
         st->failures++;
     acc_add(&st->total, &f->acc);
-    if (!st->cycles && hv->stats) {
-        char name[96];
-        snprintf(name, sizeof name, "hv.op.%s.cycles", hv_op_name(op));
-        st->cycles = stats_histogram(hv->stats, name, "cycles per operation");
-    }
+    if (!st->cycles && hv->stats)
+        st->cycles = op_histogram(hv, op);
     if (st->cycles)
         stats_hist_add(st->cycles, f->acc.cycles);
     if (hv_op_is_map(op) && !inside_map_op(hv, hv->depth - 1)) {
         hv->map_ops++;
         hv->map_cycles += f->acc.cycles;
     }
-    struct hv_cost_acc done = f->acc;
+    /* The frame leaves the stack but its memory stays as it is until the
+     * next begin: added to the parent from where it lies. */
     hv->depth--;
-    acc_add(&hv->stack[hv->depth - 1].acc, &done);
+    acc_add(&hv->stack[hv->depth - 1].acc, &f->acc);
 }
 
 /* ---- Region pressure ------------------------------------------------------ */
@@ -128,6 +135,19 @@ static uint16_t slot_code(const struct hv *hv, const struct mpu *m, unsigned s)
     return (uint16_t)(owner + 16 * dom);
 }
 
+/* A slot's timeline series, registered when the slot is first used (out of
+ * line: the name buffer stays off the per-sample path). */
+static __attribute__((noinline)) void slot_series_open(struct hv *hv, struct hv_pressure *p,
+                                                       unsigned core, unsigned s)
+{
+    char name[64];
+    snprintf(name, sizeof name, "hv.core%u.slot.%u.owner", core, s);
+    p->slot_series[s] = stats_series(hv->stats, name,
+                                     "slot holder over cycles: 0 free, owner + 16 x domain");
+    if (p->slot_series[s] && hv->now > p->start)
+        stats_series_append(p->slot_series[s], p->start, 0);
+}
+
 /* A slot changed hands: its timeline series (registered when the slot is
  * first used) and the per-domain count of guest stage-2 regions. */
 static void slot_changed(struct hv *hv, struct hv_pressure *p, unsigned core, unsigned s,
@@ -140,14 +160,8 @@ static void slot_changed(struct hv *hv, struct hv_pressure *p, unsigned core, un
     if ((code & 15) == MPU_OWNER_GUEST_STAGE2 && new_dom)
         p->dom_cur[new_dom - 1]++;
     p->slot_code[s] = code;
-    if (!p->slot_series[s] && hv->stats) {
-        char name[64];
-        snprintf(name, sizeof name, "hv.core%u.slot.%u.owner", core, s);
-        p->slot_series[s] = stats_series(hv->stats, name,
-                                         "slot holder over cycles: 0 free, owner + 16 x domain");
-        if (p->slot_series[s] && hv->now > p->start)
-            stats_series_append(p->slot_series[s], p->start, 0);
-    }
+    if (!p->slot_series[s] && hv->stats)
+        slot_series_open(hv, p, core, s);
     if (p->slot_series[s])
         stats_series_append(p->slot_series[s], hv->now, code);
 }

@@ -46,6 +46,9 @@ struct hv_exposure {
     uint64_t last;
     uint64_t unmatched;           /* bytes unmapped that were not mapped */
     bool oom;
+    /* Where the last map or unmap began in seg[]: a page unmapped where it
+     * was mapped, or the next one beside it, is found there again. */
+    size_t last_at;
 };
 
 struct hv_exposure *hv_expo_new(void)
@@ -174,12 +177,24 @@ static bool seg_insert(struct hv_exposure *x, size_t at, struct expo_seg s)
     return true;
 }
 
+/* seg_find_from(x, from, addr) when the answer is probably `hint`: two
+ * compares confirm it (ends increase), otherwise the search decides. */
+static size_t seg_find_from_near(const struct hv_exposure *x, size_t from, size_t hint,
+                                 uint64_t addr)
+{
+    if (hint >= from && hint <= x->nseg && (hint == from || x->seg[hint - 1].end <= addr) &&
+        (hint == x->nseg || x->seg[hint].end > addr))
+        return hint;
+    return seg_find_from(x, from, addr);
+}
+
 /* Cut the segment that holds `addr` strictly inside it in two; the search
  * starts at segment `from` (below it, every segment ends at or before
- * `addr`).  Returns seg_find(addr) as it is afterwards. */
-static size_t seg_split_from(struct hv_exposure *x, size_t from, uint64_t addr)
+ * `addr`) and tries `hint` first.  Returns seg_find(addr) as it is
+ * afterwards. */
+static size_t seg_split_near(struct hv_exposure *x, size_t from, size_t hint, uint64_t addr)
 {
-    size_t i = seg_find_from(x, from, addr);
+    size_t i = seg_find_from_near(x, from, hint, addr);
     if (i < x->nseg && x->seg[i].base < addr) {
         struct expo_seg hi = x->seg[i];
         hi.base = addr;
@@ -192,7 +207,7 @@ static size_t seg_split_from(struct hv_exposure *x, size_t from, uint64_t addr)
 
 static void seg_split(struct hv_exposure *x, uint64_t addr)
 {
-    seg_split_from(x, 0, addr);
+    seg_split_near(x, 0, 0, addr);
 }
 
 /* Join segment i with its right neighbour when they are one range. */
@@ -263,9 +278,11 @@ void hv_expo_map(struct hv_exposure *x, uint64_t now, uint64_t base, uint64_t si
         return;
     hv_expo_advance(x, now);
     /* Splitting at `end` (above `base`) moves nothing before the segment
-     * found for `base`. */
-    size_t i = seg_split_from(x, 0, base), first = i;
-    seg_split_from(x, i, end);
+     * found for `base`; a page usually lies within that one segment or
+     * gap, so `end` is looked for there first. */
+    size_t i = seg_split_near(x, 0, x->last_at, base), first = i;
+    x->last_at = first;
+    seg_split_near(x, i, i, end);
     uint64_t pos = base;
     while (pos < end) {
         if (i < x->nseg && x->seg[i].base == pos) {
@@ -295,8 +312,9 @@ void hv_expo_unmap(struct hv_exposure *x, uint64_t now, uint64_t base, uint64_t 
     if (!size || end < base)
         return;
     hv_expo_advance(x, now);
-    size_t i = seg_split_from(x, 0, base), first = i, w = i;
-    seg_split_from(x, i, end);
+    size_t i = seg_split_near(x, 0, x->last_at, base), first = i, w = i;
+    x->last_at = first;
+    seg_split_near(x, i, i, end);
     uint64_t covered = 0;
     for (; i < x->nseg && x->seg[i].base < end; i++) {
         struct expo_seg s = x->seg[i];

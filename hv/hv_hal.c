@@ -122,8 +122,10 @@ static void hal_sysreg_write_impl(struct hv_hal *h, unsigned core, enum hv_sysre
 {
     struct hv *hv = hv_of_hal(h);
     struct hv_cost_acc *acc = hv_acc_current(hv);
-    if (core < hv->ncores && (unsigned)reg < HV_SYSREG_COUNT)
+    if (core < hv->ncores && (unsigned)reg < HV_SYSREG_COUNT) {
         hv->sysregs[core][reg] = value;
+        hv->el2_ctl_valid[core] = false;
+    }
     acc->sysreg_writes++;
     hv_charge(hv, hv->costs.msr_sysreg, &acc->cyc_sysreg);
 }
@@ -243,10 +245,25 @@ static int check_el2_tables(struct hv *hv, unsigned core, uint64_t addr, uint64_
     return 0;
 }
 
+/* The control bits an EL2 access of `core` is checked with (SCTLR_EL2 and
+ * MAIR_EL2 as the module wrote them), built again only after a write. */
+static const struct mpu_ctl *el2_ctl_of(struct hv *hv, unsigned core)
+{
+    struct mpu_ctl *ctl = &hv->el2_ctl[core];
+    if (!hv->el2_ctl_valid[core]) {
+        const uint64_t *sr = hv->sysregs[core];
+        mpu_ctl_from_regs(ctl, sr[HV_SYSREG_SCTLR_EL1], sr[HV_SYSREG_SCTLR_EL2],
+                          sr[HV_SYSREG_HCR_EL2], sr[HV_SYSREG_VTCR_EL2], 0,
+                          sr[HV_SYSREG_MAIR_EL2]);
+        hv->el2_ctl_valid[core] = true;
+    }
+    return ctl;
+}
+
 /* An EL2 access by `core` to [addr, addr + len): every 4 KiB page it
  * touches, and its last byte, must be permitted by the effective EL2
  * regions, as they would be on the real core (SCTLR_EL2 and MAIR_EL2 as the
- * module wrote them). */
+ * module wrote them).  A range inside one cached segment takes one lookup. */
 static int check_access(struct hv *hv, unsigned core, uint64_t addr, uint64_t len,
                         enum mpu_access type)
 {
@@ -257,11 +274,7 @@ static int check_access(struct hv *hv, unsigned core, uint64_t addr, uint64_t le
      * RAM behind it, takes them as they come. */
     if (hv->mod->profile == 'a')
         return hv->sim_ram ? check_el2_tables(hv, core, addr, len, type) : 0;
-    struct mpu_ctl ctl;
-    mpu_ctl_from_regs(&ctl, hv->sysregs[core][HV_SYSREG_SCTLR_EL1],
-                      hv->sysregs[core][HV_SYSREG_SCTLR_EL2], hv->sysregs[core][HV_SYSREG_HCR_EL2],
-                      hv->sysregs[core][HV_SYSREG_VTCR_EL2], 0,
-                      hv->sysregs[core][HV_SYSREG_MAIR_EL2]);
+    const struct mpu_ctl *ctl = el2_ctl_of(hv, core);
     uint64_t end = addr + len - 1;
     if (end < addr)
         end = UINT64_MAX;
@@ -269,7 +282,7 @@ static int check_access(struct hv *hv, unsigned core, uint64_t addr, uint64_t le
     for (;;) {
         struct mpu_req req = {.addr = at, .type = type, .el = 2, .unprivileged = false};
         struct mpu_result res;
-        if (!mpu_lookup(&hv->mpus[core], &ctl, &req, &res)) {
+        if (!mpu_lookup(&hv->mpus[core], ctl, &req, &res)) {
             hv->el2_faults++;
             hal_errorf_impl(&hv->hal,
                             "EL2 %s of 0x%llx on core %u faults on the EL2 MPU (%s): the "
@@ -278,9 +291,12 @@ static int check_access(struct hv *hv, unsigned core, uint64_t addr, uint64_t le
                             mpu_fault_kind_name(res.kind));
             return HV_ERR_FAULT;
         }
-        if (at == end)
+        /* The pages up to `hi` would be looked up in the same cached
+         * segment with the same result and no side effect: skip them. */
+        uint64_t hi = mpu_lookup_same_until(&hv->mpus[core], ctl, &req);
+        if (hi >= end)
             return 0;
-        uint64_t next = (at | 0xFFF) + 1;
+        uint64_t next = (hi | 0xFFF) + 1;
         at = (next == 0 || next > end) ? end : next;
     }
 }

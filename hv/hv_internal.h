@@ -85,6 +85,11 @@ struct hv {
     bool own_mpus;
     struct ram *sim_ram;            /* NULL: copies are counted, not made */
     uint64_t sysregs[HV_MAX_CORES][HV_SYSREG_COUNT];
+    /* The MPU control bits derived from sysregs, per core, for the access
+     * checks of every copy; rebuilt after the HAL writes a system register
+     * (the only writer of sysregs). */
+    struct mpu_ctl el2_ctl[HV_MAX_CORES];
+    bool el2_ctl_valid[HV_MAX_CORES];
     bool online[HV_MAX_CORES];
 
     /* Boot information and the storage behind its pointers. */

@@ -63,6 +63,8 @@
 #define MPU_PRBAR_XN_MASK  0x3ull
 #define MPU_PRBAR_AP_SHIFT 2          /* AP[2:1] */
 #define MPU_PRBAR_AP_MASK  (0x3ull << 2)
+/* Permissions depend on PRBAR's low four bits (AP, XN) alone. */
+#define MPU_PERM_CODES     16
 #define MPU_PRBAR_SH_SHIFT 4
 #define MPU_PRBAR_SH_MASK  (0x3ull << 4)
 #define MPU_ADDR_MASK      0x0000FFFFFFFFFFC0ull  /* BASE / LIMIT, bits [47:6] */
@@ -309,6 +311,9 @@ struct mpu {
     struct mpu_region written[MPU_MAX_REGIONS];
     struct mpu_region effective[MPU_MAX_REGIONS];
     struct mpu_region_meta meta[MPU_MAX_REGIONS];
+    /* Permission nibbles by PRBAR & (MPU_PERM_CODES - 1), for this regime
+     * and these options: a synchronization looks them up. */
+    uint32_t perm_of[MPU_PERM_CODES];
 
     /* [0] data, [1] instruction fetch; MRU way first */
     struct mpu_cache_entry cache[2][MPU_CACHE_WAYS];
@@ -321,6 +326,16 @@ struct mpu {
      * a lookup or two between reprogrammings (a hypervisor copying through
      * a transient region) costs less as a scan than as a rebuild. */
     unsigned stale_misses;
+    /* The data ways as the last change that found them filled left them,
+     * and the smallest range holding every region changed since: a refill
+     * while the index is stale takes its segment from here when one holds
+     * the address and no change came near it, rather than scanning the
+     * regions (the miss is counted all the same).  Only segments of one
+     * region or of none, on which a scan and the index agree exactly.  A
+     * hypervisor copying from the same guest memory through a new
+     * transient region each time finds the source segment here. */
+    struct mpu_cache_entry kept[MPU_CACHE_WAYS];
+    uint64_t kept_lo, kept_hi;
     /* The enabled, non-empty effective regions packed in no particular
      * order (a slot's entry moves when another leaves): a cache refill
      * after a change scans these few entries rather than walking the slot
@@ -478,6 +493,16 @@ struct mpu_result {
  * Returns res->ok. */
 bool mpu_lookup(struct mpu_pair *pair, const struct mpu_ctl *ctl,
                const struct mpu_req *req, struct mpu_result *res);
+
+/* Right after mpu_lookup(pair, ctl, req, ...) succeeded: the last address
+ * (>= req->addr) up to which a lookup of the same kind, EL and control bits
+ * is answered alike from the hit cache, with no side effect (no refill, no
+ * statistic, no pending-write bookkeeping), as long as no region changes in
+ * between.  A caller checking a range may then skip the addresses up to it.
+ * req->addr itself when nothing can be promised (an EL1/EL0 access, the
+ * background map, an overlap, a pending write). */
+uint64_t mpu_lookup_same_until(const struct mpu_pair *pair, const struct mpu_ctl *ctl,
+                               const struct mpu_req *req);
 
 /* Stage 2 only, for an EL1&0 access whose stage 1 was done elsewhere (VMSA
  * stage 1): `ipa` is the output of stage 1, `s1_attr` its MAIR attribute

@@ -221,6 +221,51 @@ void mpu_cache_invalidate(struct mpu *mpu)
                                                         .region = MPU_SEG_NONE};
 }
 
+/* Whether the segment [e->lo, e->lo + e->span] is what a scan would find
+ * again after changes within [lo, hi]: they neither cover it nor have a
+ * boundary in it or at its ends (a region that ends just below it, or
+ * starts just above it, may have been what ended it).  An empty entry and
+ * an overlap (which a scan may cut narrower) never are. */
+static bool untouched(const struct mpu_cache_entry *e, uint64_t lo, uint64_t hi)
+{
+    if ((e->lo == UINT64_MAX && e->span == 0) || e->region == MPU_SEG_OVERLAP)
+        return false;
+    uint64_t last = e->lo + e->span;
+    return lo > hi || hi + 1 < e->lo || (lo > last && lo - last > 1);
+}
+
+void mpu_cache_invalidate_after(struct mpu *mpu, uint64_t lo, uint64_t hi)
+{
+    const struct mpu_cache_entry *w0 = &mpu->cache[0][0];
+    if (!(w0->lo == UINT64_MAX && w0->span == 0)) {
+        /* segments found since the last change: only this one can touch them */
+        for (unsigned w = 0; w < MPU_CACHE_WAYS; w++)
+            mpu->kept[w] = mpu->cache[0][w];
+        mpu->kept_lo = lo;
+        mpu->kept_hi = hi;
+    } else {
+        mpu->kept_lo = lo < mpu->kept_lo ? lo : mpu->kept_lo;
+        mpu->kept_hi = hi > mpu->kept_hi ? hi : mpu->kept_hi;
+    }
+    mpu_cache_invalidate(mpu);
+}
+
+/* A kept data segment holding `addr` that no change came near, into `e`. */
+static bool take_kept(const struct mpu *mpu, uint64_t addr, unsigned cls,
+                      struct mpu_cache_entry *e)
+{
+    for (unsigned w = 0; cls == 0 && w < MPU_CACHE_WAYS; w++) {
+        const struct mpu_cache_entry *k = &mpu->kept[w];
+        if (addr - k->lo <= k->span && untouched(k, mpu->kept_lo, mpu->kept_hi)) {
+            e->lo = k->lo;
+            e->span = k->span;
+            e->region = k->region;
+            return true;
+        }
+    }
+    return false;
+}
+
 const struct mpu_cache_entry *mpu_cache_refill(struct mpu *mpu, uint64_t addr, unsigned cls)
 {
     struct mpu_cache_entry *c = mpu->cache[cls];
@@ -234,7 +279,8 @@ const struct mpu_cache_entry *mpu_cache_refill(struct mpu *mpu, uint64_t addr, u
     c[1] = old;
     if (mpu->index_stale && mpu->stale_misses < MPU_STALE_SCANS) {
         mpu->stale_misses++;
-        scan_segment(mpu, addr, &c[0]);
+        if (!take_kept(mpu, addr, cls, &c[0]))
+            scan_segment(mpu, addr, &c[0]);
     } else {
         const struct mpu_index *ix = mpu_segments(mpu);
         unsigned s = mpu_index_find(ix, addr);

@@ -32,10 +32,13 @@ int mpu_init(struct mpu *mpu, enum mpu_regime regime, unsigned nregions,
         mpu_options_default(&mpu->opts);
     /* Reset values: regions disabled.  The architecture leaves PRBAR/PRLAR
      * UNKNOWN at reset apart from EN; zero is the deterministic choice. */
+    mpu_perm_table_fill(regime, &mpu->opts, mpu->perm_of);
     for (unsigned i = 0; i < MPU_MAX_REGIONS; i++)
         mpu_region_decode(regime, &mpu->effective[i], &mpu->opts, &mpu->meta[i]);
     mpu_index_build(mpu);
     mpu_cache_invalidate(mpu);
+    mpu->kept_lo = 0;             /* every address changed: nothing kept serves */
+    mpu->kept_hi = UINT64_MAX;
     mpu_stats_reset(mpu);
     return 0;
 }

@@ -38,6 +38,9 @@ uint32_t mpu_region_perm(enum mpu_regime regime, uint64_t prbar,
                          const struct mpu_options *opts);
 void mpu_region_decode(enum mpu_regime regime, const struct mpu_region *r,
                        const struct mpu_options *opts, struct mpu_region_meta *m);
+/* mpu_region_perm of every PRBAR AP:XN code (see MPU_PERM_CODES). */
+void mpu_perm_table_fill(enum mpu_regime regime, const struct mpu_options *opts,
+                         uint32_t table[MPU_PERM_CODES]);
 /* Background / default map at `addr`: permissions (R/W/X), MAIR byte, SH. */
 unsigned mpu_bgmap_perm(const struct mpu_options *opts, uint64_t addr,
                         uint8_t *attr, uint8_t *sh);
@@ -55,10 +58,27 @@ static inline uint64_t mpu_region_hi(const struct mpu_region *r)
     return (r->prlar & MPU_ADDR_MASK) | (MPU_GRANULE - 1);
 }
 
+/* mpu_region_decode with the permission nibbles already known. */
+static inline void mpu_region_decode_with(const struct mpu_region *r, uint32_t perm,
+                                          struct mpu_region_meta *m)
+{
+    m->lo = mpu_region_lo(r);
+    m->hi = mpu_region_hi(r);
+    m->perm = perm;
+    m->attrindx = (uint8_t)((r->prlar & MPU_PRLAR_ATTR_MASK) >> MPU_PRLAR_ATTR_SHIFT);
+    m->sh = (uint8_t)((r->prbar & MPU_PRBAR_SH_MASK) >> MPU_PRBAR_SH_SHIFT);
+    if (m->sh == 1)
+        m->sh = MPU_SH_NON;   /* 0b01 is reserved; treated as non-shareable */
+}
+
 /* mpu_index.c */
 void mpu_index_build(struct mpu *mpu);
 unsigned mpu_index_find(const struct mpu_index *ix, uint64_t addr);
 void mpu_cache_invalidate(struct mpu *mpu);
+/* After a change whose regions (before and after) all lie in [lo, hi]
+ * (lo > hi: none that was or is enabled): keeps the cached data segments
+ * for later refills (see struct mpu), then invalidates the cache. */
+void mpu_cache_invalidate_after(struct mpu *mpu, uint64_t lo, uint64_t hi);
 /* Brings slot's entry in the packed region list up to date with its
  * effective value and meta (call after either changes). */
 void mpu_dense_update(struct mpu *mpu, unsigned slot);

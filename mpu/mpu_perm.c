@@ -77,13 +77,14 @@ uint32_t mpu_region_perm(enum mpu_regime regime, uint64_t prbar,
 void mpu_region_decode(enum mpu_regime regime, const struct mpu_region *r,
                        const struct mpu_options *opts, struct mpu_region_meta *m)
 {
-    m->lo = mpu_region_lo(r);
-    m->hi = mpu_region_hi(r);
-    m->perm = mpu_region_perm(regime, r->prbar, opts);
-    m->attrindx = (uint8_t)((r->prlar & MPU_PRLAR_ATTR_MASK) >> MPU_PRLAR_ATTR_SHIFT);
-    m->sh = (uint8_t)((r->prbar & MPU_PRBAR_SH_MASK) >> MPU_PRBAR_SH_SHIFT);
-    if (m->sh == 1)
-        m->sh = MPU_SH_NON;   /* 0b01 is reserved; treated as non-shareable */
+    mpu_region_decode_with(r, mpu_region_perm(regime, r->prbar, opts), m);
+}
+
+void mpu_perm_table_fill(enum mpu_regime regime, const struct mpu_options *opts,
+                         uint32_t table[MPU_PERM_CODES])
+{
+    for (unsigned code = 0; code < MPU_PERM_CODES; code++)
+        table[code] = mpu_region_perm(regime, code, opts);
 }
 
 #define MAIR_NORMAL_WB 0xFFu

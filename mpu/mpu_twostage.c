@@ -202,6 +202,23 @@ bool mpu_lookup(struct mpu_pair *pair, const struct mpu_ctl *ctl,
     return true;
 }
 
+uint64_t mpu_lookup_same_until(const struct mpu_pair *pair, const struct mpu_ctl *ctl,
+                               const struct mpu_req *req)
+{
+    if (req->el < 2 || !ctl->el2_m)
+        return req->addr;
+    /* The fast path of an EL2 lookup reads nothing but the first way and
+     * `pending`: while the way holds the same single-region segment, every
+     * address in it takes that path to the same answer. */
+    const struct mpu *mpu = &pair->el2;
+    const struct mpu_cache_entry *e = &mpu->cache[req->type == MPU_ACC_EXEC][0];
+    unsigned need = (unsigned)req->type;
+    if (req->addr - e->lo > e->span || e->region < 0 || mpu->pending ||
+        (need & ~mpu_perm_of(e->perm, mpu_nibble(MPU_VIEW_OWN, ctl->el2_wxn))))
+        return req->addr;
+    return e->lo + e->span;   /* span is at most UINT64_MAX - lo: no wrap */
+}
+
 bool mpu_stage2(struct mpu_pair *pair, const struct mpu_ctl *ctl,
                 const struct mpu_req *req, uint64_t ipa, uint8_t s1_attr,
                 uint8_t s1_sh, struct mpu_result *res)

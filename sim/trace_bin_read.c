@@ -22,40 +22,50 @@ static int fail_at(struct trace_reader *r, size_t at, struct msa_error *err, con
     return msa_error_set(err, "%s: byte %zu: %s", r->name, at, msg);
 }
 
-/* Unsigned LEB128 from [*pos, end). */
-static int uleb_long(struct trace_reader *r, size_t *pos, size_t end, const char *what,
-                     uint64_t *out, struct msa_error *err)
+/* A number and the bytes it took; 0 bytes: an error (set). */
+struct uleb_num {
+    uint64_t v;
+    size_t n;
+};
+
+/* Unsigned LEB128 from [at, end).  Returned by value, so that the
+ * callers' positions and numbers never have their address taken and stay
+ * in registers on the per-event path. */
+static struct uleb_num uleb_long(struct trace_reader *r, size_t at, size_t end, const char *what,
+                                 struct msa_error *err)
 {
     uint64_t v = 0;
-    size_t at = *pos;
+    size_t pos = at;
     /* Room for the longest encoding: no end check per byte.  A number of
      * up to 9 bytes (63 bits) cannot overflow; a 10th byte goes the slow way. */
-    if (end - *pos >= 10) {
-        const uint8_t *b = r->buf + *pos;
+    if (end - pos >= 10) {
+        const uint8_t *b = r->buf + pos;
         for (unsigned i = 0; i < 9; i++) {
             v |= (uint64_t)(b[i] & 0x7F) << (7 * i);
-            if (!(b[i] & 0x80)) {
-                *pos += i + 1;
-                *out = v;
-                return 0;
-            }
+            if (!(b[i] & 0x80))
+                return (struct uleb_num){v, i + 1};
         }
         v = 0;
     }
     for (unsigned shift = 0;; shift += 7) {
-        if (*pos >= end)
-            return fail_at(r, at, err, "truncated: the data ends inside %s", what);
-        uint8_t b = r->buf[(*pos)++];
-        if (shift == 63 && (b & 0x7E))
-            return fail_at(r, at, err, "corrupt: %s does not fit in 64 bits", what);
+        if (pos >= end) {
+            fail_at(r, at, err, "truncated: the data ends inside %s", what);
+            return (struct uleb_num){0, 0};
+        }
+        uint8_t b = r->buf[pos++];
+        if (shift == 63 && (b & 0x7E)) {
+            fail_at(r, at, err, "corrupt: %s does not fit in 64 bits", what);
+            return (struct uleb_num){0, 0};
+        }
         v |= (uint64_t)(b & 0x7F) << shift;
         if (!(b & 0x80))
             break;
-        if (shift == 63)
-            return fail_at(r, at, err, "corrupt: %s is longer than 10 bytes", what);
+        if (shift == 63) {
+            fail_at(r, at, err, "corrupt: %s is longer than 10 bytes", what);
+            return (struct uleb_num){0, 0};
+        }
     }
-    *out = v;
-    return 0;
+    return (struct uleb_num){v, pos - at};
 }
 
 /* A number of up to 8 bytes (56 bits: every address and size of a 48-bit
@@ -99,7 +109,12 @@ static inline int uleb(struct trace_reader *r, size_t *pos, size_t end, const ch
     }
     if (*pos < end && end - *pos >= 8 && uleb_word(r->buf + *pos, pos, out))
         return 0;
-    return uleb_long(r, pos, end, what, out, err);
+    struct uleb_num x = uleb_long(r, *pos, end, what, err);
+    if (!x.n)
+        return -1;
+    *pos += x.n;
+    *out = x.v;
+    return 0;
 }
 
 static int out_of_range(struct trace_reader *r, size_t at, const char *what, uint64_t v,
@@ -265,7 +280,12 @@ int trace_bin_header(struct trace_reader *r, struct msa_error *err)
 
 /* ---- Events --------------------------------------------------------------- */
 
-static int purpose(struct trace_reader *r, size_t *pos, const char **out, struct msa_error *err)
+/* The field readers are inlined into trace_bin_next: a position passed to
+ * a function out of line would live in memory for the whole event. */
+#define FIELD_READER static inline __attribute__((always_inline))
+
+FIELD_READER int purpose(struct trace_reader *r, size_t *pos, const char **out,
+                         struct msa_error *err)
 {
     size_t at = *pos;
     uint64_t id;
@@ -306,8 +326,8 @@ static inline int vcpu_field(struct trace_reader *r, size_t *pos, int32_t *domai
     return 0;
 }
 
-static inline int u64s(struct trace_reader *r, size_t *pos, uint64_t *a, uint64_t *b, uint64_t *c,
-                struct msa_error *err)
+FIELD_READER int u64s(struct trace_reader *r, size_t *pos, uint64_t *a, uint64_t *b, uint64_t *c,
+                      struct msa_error *err)
 {
     if (a && uleb(r, pos, r->len, "an address", a, err) < 0)
         return -1;
@@ -318,7 +338,7 @@ static inline int u64s(struct trace_reader *r, size_t *pos, uint64_t *a, uint64_
     return 0;
 }
 
-static int op_field(struct trace_reader *r, size_t *p, uint8_t *op, struct msa_error *err)
+FIELD_READER int op_field(struct trace_reader *r, size_t *p, uint8_t *op, struct msa_error *err)
 {
     size_t at = *p;
     uint64_t v;

@@ -169,6 +169,20 @@ void trace_where(const struct trace_reader *r, char *buf, size_t len)
         snprintf(buf, len, "%s: byte %zu", r->name, r->ev_offset);
 }
 
+/* Out of line, so that the per-event path keeps no message buffer. */
+static __attribute__((noinline, cold)) int invalid_event(const struct trace_reader *r,
+                                                         const struct hv_event *ev,
+                                                         const char *why, struct msa_error *err)
+{
+    char where[600];
+    trace_where(r, where, sizeof where);
+    return msa_error_set(err, "%s: %s event: %s", where,
+                         hv_ev_kind_name((enum hv_ev_kind)ev->kind)
+                             ? hv_ev_kind_name((enum hv_ev_kind)ev->kind)
+                             : "an",
+                         why);
+}
+
 int trace_next(struct trace_reader *r, struct hv_event *ev, struct msa_error *err)
 {
     if (r->ended)
@@ -179,18 +193,11 @@ int trace_next(struct trace_reader *r, struct hv_event *ev, struct msa_error *er
             r->ended = true;
         return rc;
     }
-    char where[600];
     const char *why = trace_event_invalid(ev);
     if (!why && ev->cycle < r->last_cycle)
         why = "its cycle is earlier than the previous event's";
-    if (why) {
-        trace_where(r, where, sizeof where);
-        return msa_error_set(err, "%s: %s event: %s", where,
-                             hv_ev_kind_name((enum hv_ev_kind)ev->kind)
-                                 ? hv_ev_kind_name((enum hv_ev_kind)ev->kind)
-                                 : "an",
-                             why);
-    }
+    if (why)
+        return invalid_event(r, ev, why, err);
     r->last_cycle = ev->cycle;
     r->events++;
     return 1;

@@ -745,6 +745,47 @@ START_TEST(cache_invalidated_on_change)
 }
 END_TEST
 
+/* After a successful EL2 lookup, the range answered alike from the hit
+ * cache: the whole single-region segment, or only the address itself when
+ * the answer came another way (a fault, an overlap, an EL1 access, a
+ * pending write). */
+static uint64_t same_until(uint64_t addr, enum mpu_access t, unsigned el)
+{
+    struct mpu_req rq = {.addr = addr, .type = t, .el = (uint8_t)el};
+    return mpu_lookup_same_until(&P, &C, &rq);
+}
+
+START_TEST(same_until_segment)
+{
+    setup();
+    region(OP1_EL2, 0, 0x1000, 0x4FFF, AP_RW_PRIV, XN_BIT1);
+    region(OP1_EL2, 1, 0x8000, 0x8FFF, AP_RO_PRIV, XN_BIT1);
+    sync();
+    ck_assert(acc(0x2000, MPU_ACC_WRITE, 2));
+    ck_assert_uint_eq(same_until(0x2000, MPU_ACC_WRITE, 2), 0x4FFF);
+    ck_assert(acc(0x8100, MPU_ACC_READ, 2));
+    ck_assert_uint_eq(same_until(0x8100, MPU_ACC_READ, 2), 0x8FFF);
+    /* a permission fault, no region, an EL1 access: nothing promised */
+    ck_assert(!acc(0x8100, MPU_ACC_WRITE, 2));
+    ck_assert_uint_eq(same_until(0x8100, MPU_ACC_WRITE, 2), 0x8100);
+    ck_assert(!acc(0x6000, MPU_ACC_READ, 2));
+    ck_assert_uint_eq(same_until(0x6000, MPU_ACC_READ, 2), 0x6000);
+    ck_assert_uint_eq(same_until(0x2000, MPU_ACC_READ, 1), 0x2000);
+    /* an overlap cuts the segment below it short, and is not promised */
+    region(OP1_EL2, 2, 0x3000, 0x3FFF, AP_RW_PRIV, XN_BIT1);
+    sync();
+    ck_assert(acc(0x1000, MPU_ACC_READ, 2));
+    ck_assert_uint_eq(same_until(0x1000, MPU_ACC_READ, 2), 0x2FFF);
+    ck_assert(!acc(0x3000, MPU_ACC_READ, 2));
+    ck_assert_uint_eq(same_until(0x3000, MPU_ACC_READ, 2), 0x3000);
+    /* a write not yet synchronized: the lookups count it, nothing promised */
+    region(OP1_EL2, 2, 0x3000, 0x3FFF, AP_RW_PRIV, XN_BIT1);
+    region(OP1_EL2, 3, 0x9000, 0x9FFF, AP_RW_PRIV, XN_BIT1);
+    ck_assert(acc(0x1000, MPU_ACC_READ, 2));
+    ck_assert_uint_eq(same_until(0x1000, MPU_ACC_READ, 2), 0x1000);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("mpu_lookup");
@@ -757,6 +798,7 @@ int main(void)
     tcase_add_test(tc, match_overlap_faults);
     tcase_add_test(tc, match_overlap_edges);
     tcase_add_test(tc, cache_invalidated_on_change);
+    tcase_add_test(tc, same_until_segment);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("background");

@@ -56,6 +56,10 @@ struct xm_entry {
 
 struct xm_cpu {
     struct xm_entry map[XM_MAX_SLOTS];
+    /* The slots with in_use set, as a bitmap (Xen keeps xen_mpumap_mask
+     * so): the scans visit these slots only.  Kept by xm_put_entry, the
+     * one way an entry is (re)placed. */
+    uint64_t used[(XM_MAX_SLOTS + 63) / 64];
     bool online;
     int cur_domain;               /* -1: idle vCPU */
     unsigned cur_vcpu;
@@ -129,6 +133,17 @@ struct xm_req {
     bool p2m;                     /* a stage-2 region: W+X allowed, AP[0] set */
     bool modify;                  /* an intended modify_xen_mappings */
 };
+
+/* Places `e` in `slot` of `cpu`'s table, keeping the used bitmap. */
+static inline void xm_put_entry(struct xm_cpu *cpu, unsigned slot, struct xm_entry e)
+{
+    cpu->map[slot] = e;
+    uint64_t bit = 1ull << (slot % 64);
+    if (e.in_use)
+        cpu->used[slot / 64] |= bit;
+    else
+        cpu->used[slot / 64] &= ~bit;
+}
 
 /* xm_update.c */
 uint64_t xm_prbar_of(uint64_t base, uint32_t flags, bool p2m);

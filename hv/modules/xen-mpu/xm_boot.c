@@ -136,12 +136,12 @@ static void program_boot_regions(struct xm_state *st, struct hv_hal *h, unsigned
     hal_op_begin(h, HV_OP_BOOT_REGIONS);
     hal_sysreg_write(h, core, HV_SYSREG_MAIR_EL2, HV_MAIR_EL2);
     for (unsigned i = 0; i < n; i++) {
-        struct xm_entry *e = &cpu->map[i];
-        *e = (struct xm_entry){
+        xm_put_entry(cpu, i, (struct xm_entry){
             .prbar = xm_prbar_of(r[i].base, r[i].flags, false),
             .prlar = xm_prlar_of(r[i].limit, r[i].flags), .owner = (uint8_t)r[i].owner,
             .in_use = true, .domid = HV_DOMID_XEN, .purpose = r[i].purpose,
-        };
+        });
+        const struct xm_entry *e = &cpu->map[i];
         hal_tag(h, core, i, r[i].owner, HV_DOMID_XEN);
         hal_mpu_write(h, core, 2, HV_MPU_PRSELR, 0, i);
         hal_isb(h, core);
@@ -392,7 +392,7 @@ int xm_cpu_up(void *state, struct hv_hal *h, unsigned core)
         const struct xm_entry *e0 = &st->cpu[0].map[s];
         if (!e0->in_use || e0->guest || e0->owner == HV_OWNER_TRANSIENT)
             continue;
-        cpu->map[s] = *e0;
+        xm_put_entry(cpu, s, *e0);
         if (s >= n) {
             hal_tag(h, core, s, (enum hv_owner)e0->owner, e0->domid);
             xm_write_entry(st, h, core, s);

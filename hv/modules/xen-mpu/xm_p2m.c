@@ -113,12 +113,12 @@ static int install_resident(struct xm_state *st, struct hv_hal *h, int d, unsign
             return HV_ERR_NOSPC;
         }
         bool on = cpu->cur_domain == d;
-        cpu->map[s] = (struct xm_entry){
+        xm_put_entry(cpu, s, (struct xm_entry){
             .prbar = xm_prbar_of(p->base, p->flags, true),
             .prlar = xm_prlar_of(p->limit, p->flags) & (on ? ~0ull : ~MPU_PRLAR_EN),
             .owner = HV_OWNER_GUEST, .in_use = true, .guest = true, .domid = dom->info->domid,
             .purpose = p->purpose,
-        };
+        });
         cpu->resident[d][i] = (uint8_t)(s + 1);
         hal_tag(h, core, s, HV_OWNER_GUEST, dom->info->domid);
         xm_write_entry(st, h, core, s);

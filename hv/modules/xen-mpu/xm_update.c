@@ -42,9 +42,25 @@ static uint64_t entry_last(const struct xm_entry *e)
 {
     return (e->prlar & MPU_ADDR_MASK) | (MPU_GRANULE - 1);
 }
-static bool entry_valid(const struct xm_entry *e)
+
+/* The first slot below nslots that is in use, enabled and touches
+ * [base, last], or nslots.  Xen reads every slot in order; a slot not in
+ * use cannot match, so only the used ones are looked at: the same answer. */
+static unsigned first_touching(const struct xm_state *st, const struct xm_cpu *cpu,
+                               uint64_t base, uint64_t last)
 {
-    return e->in_use && (e->prlar & MPU_PRLAR_EN);
+    for (unsigned w = 0; w * 64 < st->nslots; w++) {
+        unsigned left = st->nslots - w * 64;   /* slots from w * 64 on */
+        uint64_t bits = cpu->used[w] & (left >= 64 ? ~0ull : (1ull << left) - 1);
+        for (; bits; bits &= bits - 1) {
+            unsigned i = w * 64 + (unsigned)__builtin_ctzll(bits);
+            const struct xm_entry *e = &cpu->map[i];
+            /* in use (its bit is set); enabled, and touching the range */
+            if ((e->prlar & MPU_PRLAR_EN) && entry_last(e) >= base && entry_base(e) <= last)
+                return i;
+        }
+    }
+    return st->nslots;
 }
 
 enum xm_match xm_contains(struct xm_state *st, struct hv_hal *h, unsigned core, uint64_t base,
@@ -52,16 +68,12 @@ enum xm_match xm_contains(struct xm_state *st, struct hv_hal *h, unsigned core, 
 {
     const struct xm_cpu *cpu = &st->cpu[core];
     uint64_t last = limit - 1;
-    unsigned i;
     enum xm_match m = XM_NOTFOUND;
     *idx = 0xFF;
-    for (i = 0; i < st->nslots; i++) {
+    unsigned i = first_touching(st, cpu, base, last);
+    if (i < st->nslots) {
         const struct xm_entry *e = &cpu->map[i];
-        if (!entry_valid(e))
-            continue;
         uint64_t b = entry_base(e), l = entry_last(e);
-        if (l < base || b > last)
-            continue;
         *idx = i;
         if (b == base && l == last)
             m = XM_FOUND;
@@ -69,8 +81,8 @@ enum xm_match xm_contains(struct xm_state *st, struct hv_hal *h, unsigned core, 
             m = XM_INCLUSIVE;
         else
             m = XM_OVERLAP;
-        break;
     }
+    /* charged as the scan Xen makes: up to the match, or every slot */
     hal_sw(h, core, i < st->nslots ? i + 1 : st->nslots);
     return m;
 }
@@ -105,32 +117,56 @@ static void pool(const struct xm_state *st, enum xm_class cls, unsigned *lo, uns
     }
 }
 
+/* The lowest slot in [lo, hi) whose bit is clear in `used`, or -1. */
+static int first_clear(const uint64_t *used, unsigned lo, unsigned hi)
+{
+    for (unsigned s = lo; s < hi; s = (s | 63) + 1) {
+        uint64_t clear = ~used[s / 64] >> (s % 64);
+        if (clear) {
+            unsigned f = s + (unsigned)__builtin_ctzll(clear);
+            return f < hi ? (int)f : -1;
+        }
+    }
+    return -1;
+}
+
+/* The highest slot in [lo, hi) whose bit is clear in `used`, or -1. */
+static int last_clear(const uint64_t *used, unsigned lo, unsigned hi)
+{
+    for (unsigned top = hi; top > lo; top = (top - 1) & ~63u) {
+        unsigned t = top - 1;   /* the highest slot still to look at */
+        uint64_t upto = t % 64 == 63 ? ~0ull : (1ull << (t % 64 + 1)) - 1;
+        uint64_t clear = ~used[t / 64] & upto;
+        if (clear) {
+            unsigned f = (t & ~63u) + 63 - (unsigned)__builtin_clzll(clear);
+            return f >= lo ? (int)f : -1;
+        }
+    }
+    return -1;
+}
+
 /* find_first_zero_bit over the class's pool (last zero bit for prenr's
  * hypervisor regions).  With `all`, the slot must be free on every online
- * CPU, so that a hypervisor mapping gets one slot number everywhere. */
+ * CPU, so that a hypervisor mapping gets one slot number everywhere.  The
+ * bitmaps find the slot at once; the steps charged are those of Xen's
+ * slot-by-slot search. */
 static int alloc_slot(struct xm_state *st, struct hv_hal *h, unsigned core, enum xm_class cls,
                       bool all)
 {
-    unsigned lo, hi, steps = 0;
+    unsigned lo, hi;
     bool down;
     pool(st, cls, &lo, &hi, &down);
-    int found = -1;
-    for (unsigned k = lo; k < hi; k++) {
-        unsigned s = down ? hi - 1 - (k - lo) : k;
-        steps++;
-        bool ok = true;
-        if (all) {
-            for (unsigned c = 0; c < HV_MAX_CORES && ok; c++)
-                if (st->cpu[c].online && !slot_free(st, c, s))
-                    ok = false;
-        } else {
-            ok = slot_free(st, core, s);
-        }
-        if (ok) {
-            found = (int)s;
-            break;
-        }
+    uint64_t used[(XM_MAX_SLOTS + 63) / 64];
+    for (unsigned w = 0; w < (XM_MAX_SLOTS + 63) / 64; w++) {
+        used[w] = all ? 0 : st->cpu[core].used[w];
+        for (unsigned c = 0; all && c < HV_MAX_CORES; c++)
+            if (st->cpu[c].online)
+                used[w] |= st->cpu[c].used[w];
     }
+    int found = down ? last_clear(used, lo, hi) : first_clear(used, lo, hi);
+    unsigned steps = found < 0     ? (hi > lo ? hi - lo : 0)
+                     : down        ? hi - (unsigned)found
+                                   : (unsigned)found - lo + 1;
     hal_sw(h, core, steps);
     return found;
 }
@@ -175,7 +211,7 @@ static void disable_slot(struct xm_state *st, struct hv_hal *h, unsigned core, u
     } else {
         h->ops->mpu_write_region(h, core, 2, slot, e->prbar, e->prlar & ~MPU_PRLAR_EN);
     }
-    *e = (struct xm_entry){0};
+    xm_put_entry(&st->cpu[core], slot, (struct xm_entry){0});
 }
 
 static int update_core(struct xm_state *st, struct hv_hal *h, unsigned core,
@@ -250,12 +286,11 @@ static int update_core(struct xm_state *st, struct hv_hal *h, unsigned core,
             exhausted(st, h, core, rq);
             return HV_ERR_NOSPC;
         }
-        struct xm_entry *e = &cpu->map[slot];
-        *e = (struct xm_entry){
+        xm_put_entry(cpu, (unsigned)slot, (struct xm_entry){
             .prbar = prbar, .prlar = xm_prlar_of(rq->limit, rq->flags), .refcount = 0,
             .owner = (uint8_t)rq->owner, .in_use = true, .guest = rq->p2m, .domid = rq->domid,
             .purpose = rq->purpose,
-        };
+        });
         hal_tag(h, core, (unsigned)slot, rq->owner, rq->domid);
         xm_write_entry(st, h, core, (unsigned)slot);
         hal_sync(h, core);

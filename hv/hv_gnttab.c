@@ -80,6 +80,33 @@ int hv_gnt_copy(struct hv_gnt_ctx *c, int d, uint64_t gpa, void *buf, uint64_t l
     return rc ? -1 : 0;
 }
 
+int hv_gnt_each_op(struct hv_guests *g, unsigned core, int d, uint64_t *r, unsigned size,
+                   unsigned status_at, unsigned back_at, unsigned back_len, hv_gnt_op_fn one)
+{
+    struct hv_gnt_ctx c = {.g = g, .core = core, .ld = d};
+    uint64_t uop = r[1], count = r[2];
+    for (uint64_t i = 0; i < count; i++) {
+        uint8_t op[HV_GNT_OP_MAX];
+        uint64_t at = uop + i * size;
+        if (hv_gnt_copy(&c, d, at, op, size, false)) {
+            r[0] = (uint64_t)-HV_EFAULT;
+            return c.modrc;
+        }
+        int st = one(&c, op);
+        if (c.modrc)
+            return c.modrc;
+        if (st)
+            g->gnttab.failures++;
+        hv_gnt_put_le(op + status_at, (uint16_t)(int16_t)st, 2);
+        if (hv_gnt_copy(&c, d, at + back_at, op + back_at, back_len, true)) {
+            r[0] = (uint64_t)-HV_EFAULT;
+            return c.modrc;
+        }
+    }
+    r[0] = 0;
+    return 0;
+}
+
 bool hv_gnt_frame_pa(const struct hv *hv, int d, uint64_t gpa, uint64_t *pa)
 {
     const struct hv_domain_info *di = &hv->info.domains[d];

@@ -30,6 +30,7 @@
 enum { PTR_U = 0, PTR_DOMID = 8, PTR_OFFSET = 10, PTR_SIZE = 16 };
 enum { COPY_SOURCE = 0, COPY_DEST = 16, COPY_LEN = 32, COPY_FLAGS = 34, COPY_STATUS = 36,
        COPY_SIZE = 40 };
+_Static_assert(COPY_SIZE <= HV_GNT_OP_MAX, "a copy operation fits the loop's buffer");
 
 /* One side of the copy once claimed. */
 struct buf {
@@ -116,7 +117,7 @@ static int move_bytes(struct hv_gnt_ctx *c, const struct buf *src, const struct 
     return rc ? rc : rc2;
 }
 
-static int copy_one(struct hv_gnt_ctx *c, const uint8_t *op)
+static int copy_one(struct hv_gnt_ctx *c, uint8_t *op)
 {
     unsigned flags = (unsigned)hv_gnt_get_le(op + COPY_FLAGS, 2);
     unsigned len = (unsigned)hv_gnt_get_le(op + COPY_LEN, 2);
@@ -147,27 +148,5 @@ static int copy_one(struct hv_gnt_ctx *c, const uint8_t *op)
 
 int hv_gnttab_copy(struct hv_guests *g, unsigned core, int d, uint64_t *r)
 {
-    struct hv_gnt_ctx c = {.g = g, .core = core, .ld = d};
-    uint64_t uop = r[1], count = r[2];
-    for (uint64_t i = 0; i < count; i++) {
-        uint8_t op[COPY_SIZE];
-        uint64_t at = uop + i * COPY_SIZE;
-        if (hv_gnt_copy(&c, d, at, op, COPY_SIZE, false)) {
-            r[0] = (uint64_t)-HV_EFAULT;
-            return c.modrc;
-        }
-        int st = copy_one(&c, op);
-        if (c.modrc)
-            return c.modrc;
-        if (st)
-            g->gnttab.failures++;
-        uint8_t status[2];
-        hv_gnt_put_le(status, (uint16_t)(int16_t)st, 2);
-        if (hv_gnt_copy(&c, d, at + COPY_STATUS, status, 2, true)) {
-            r[0] = (uint64_t)-HV_EFAULT;
-            return c.modrc;
-        }
-    }
-    r[0] = 0;
-    return 0;
+    return hv_gnt_each_op(g, core, d, r, COPY_SIZE, COPY_STATUS, COPY_STATUS, 2, copy_one);
 }

@@ -25,6 +25,19 @@ void hv_gnt_put_le(uint8_t *p, uint64_t v, unsigned n);
  * address outside it or a module failure (then kept in c->modrc). */
 int hv_gnt_copy(struct hv_gnt_ctx *c, int d, uint64_t gpa, void *buf, uint64_t len,
                 bool to_guest);
+/* The loop of the batched commands (map_grant_ref, unmap_grant_ref, copy):
+ * for each of r[2] operations of `size` bytes from guest address r[1], the
+ * operation is read, `one` carries it out (its GNTST status, or a module
+ * failure left in c->modrc, which ends the command), the status is put at
+ * `status_at`, and bytes [back_at, back_at + back_len) of the operation go
+ * back to the guest (the whole of it for a map, the status alone for a
+ * copy, as Xen writes them).  r[0] = 0, or -EFAULT for an operation the
+ * guest's memory does not hold; returns c->modrc.  `size` is at most
+ * HV_GNT_OP_MAX. */
+#define HV_GNT_OP_MAX 40
+typedef int (*hv_gnt_op_fn)(struct hv_gnt_ctx *c, uint8_t *op);
+int hv_gnt_each_op(struct hv_guests *g, unsigned core, int d, uint64_t *r, unsigned size,
+                   unsigned status_at, unsigned back_at, unsigned back_len, hv_gnt_op_fn one);
 /* The physical page behind guest page `gpa` of domain `d` (its RAM only). */
 bool hv_gnt_frame_pa(const struct hv *hv, int d, uint64_t gpa, uint64_t *pa);
 /* The domain index of `domid` (DOMID_SELF is `self`), -1 if none. */

@@ -36,6 +36,7 @@
 /* struct gnttab_map_grant_ref and struct gnttab_unmap_grant_ref on arm64. */
 enum { MAP_HOST_ADDR = 0, MAP_FLAGS = 8, MAP_REF = 12, MAP_DOM = 16, MAP_STATUS = 18,
        MAP_HANDLE = 20, MAP_DEV_BUS_ADDR = 24, MAP_SIZE = 32 };
+_Static_assert(MAP_SIZE <= HV_GNT_OP_MAX, "a map operation fits the loop's buffer");
 enum { UNMAP_HOST_ADDR = 0, UNMAP_DEV_BUS_ADDR = 8, UNMAP_HANDLE = 16, UNMAP_STATUS = 20,
        UNMAP_SIZE = 24 };
 
@@ -143,7 +144,7 @@ static int map_one(struct hv_gnt_ctx *c, uint8_t *op)
     return GNTST_okay;
 }
 
-static int unmap_one(struct hv_gnt_ctx *c, const uint8_t *op)
+static int unmap_one(struct hv_gnt_ctx *c, uint8_t *op)
 {
     struct hv *hv = c->g->hv;
     struct hv_gnttab *t = &c->g->gnttab;
@@ -174,40 +175,12 @@ static int unmap_one(struct hv_gnt_ctx *c, const uint8_t *op)
     return GNTST_okay;
 }
 
-/* The loop of gnttab_map_grant_ref / gnttab_unmap_grant_ref. */
-static int each_op(struct hv_guests *g, unsigned core, int d, uint64_t *r, unsigned size,
-                   unsigned status_at, bool map)
-{
-    struct hv_gnt_ctx c = {.g = g, .core = core, .ld = d};
-    uint64_t uop = r[1], count = r[2];
-    for (uint64_t i = 0; i < count; i++) {
-        uint8_t op[MAP_SIZE];
-        uint64_t at = uop + i * size;
-        if (hv_gnt_copy(&c, d, at, op, size, false)) {
-            r[0] = (uint64_t)-HV_EFAULT;
-            return c.modrc;
-        }
-        int st = map ? map_one(&c, op) : unmap_one(&c, op);
-        if (c.modrc)
-            return c.modrc;
-        if (st)
-            g->gnttab.failures++;
-        hv_gnt_put_le(op + status_at, (uint16_t)(int16_t)st, 2);
-        if (hv_gnt_copy(&c, d, at, op, size, true)) {
-            r[0] = (uint64_t)-HV_EFAULT;
-            return c.modrc;
-        }
-    }
-    r[0] = 0;
-    return 0;
-}
-
 int hv_gnttab_map(struct hv_guests *g, unsigned core, int d, uint64_t *r)
 {
-    return each_op(g, core, d, r, MAP_SIZE, MAP_STATUS, true);
+    return hv_gnt_each_op(g, core, d, r, MAP_SIZE, MAP_STATUS, 0, MAP_SIZE, map_one);
 }
 
 int hv_gnttab_unmap(struct hv_guests *g, unsigned core, int d, uint64_t *r)
 {
-    return each_op(g, core, d, r, UNMAP_SIZE, UNMAP_STATUS, false);
+    return hv_gnt_each_op(g, core, d, r, UNMAP_SIZE, UNMAP_STATUS, 0, UNMAP_SIZE, unmap_one);
 }

@@ -357,6 +357,20 @@ static int dist_write32(struct gicv3 *g, unsigned off, uint32_t v)
     }
 }
 
+/* What a read of `size` bytes at offset `o` returns, from the word(s) read
+ * at o & ~3 (`hi` for an 8-byte access); `rc` nonzero: an offset the model
+ * does not know (it reads as zero), counted. */
+static uint64_t access_value(struct gicv3 *g, int rc, uint32_t lo, uint32_t hi, unsigned o,
+                             unsigned size)
+{
+    if (rc)
+        g->stats.unknown_reads++;
+    uint64_t v = (uint64_t)hi << 32 | lo;
+    if (size < 4)
+        v = (v >> (8 * (o & 3))) & ((1ull << (8 * size)) - 1);
+    return v;
+}
+
 /* Splits 64-bit accesses in two words and handles byte access to the
  * priority registers; offsets the model does not know read as zero and
  * ignore writes (counted). */
@@ -368,12 +382,7 @@ static int gicd_read(void *ctx, uint64_t off, unsigned size, uint64_t *val)
     int rc = dist_read32(g, o & ~3u, &lo);
     if (size == 8)
         rc |= dist_read32(g, (o & ~3u) + 4, &hi);
-    if (rc)
-        g->stats.unknown_reads++;
-    uint64_t v = (uint64_t)hi << 32 | lo;
-    if (size < 4)
-        v = (v >> (8 * (o & 3))) & ((1ull << (8 * size)) - 1);
-    *val = v;
+    *val = access_value(g, rc, lo, hi, o, size);
     return 0;
 }
 
@@ -504,12 +513,7 @@ static int gicr_read(void *ctx, uint64_t off, unsigned size, uint64_t *val)
     int rc = rdist_read32(g, k, o & ~3u, &lo);
     if (size == 8)
         rc |= rdist_read32(g, k, (o & ~3u) + 4, &hi);
-    if (rc)
-        g->stats.unknown_reads++;
-    uint64_t v = (uint64_t)hi << 32 | lo;
-    if (size < 4)
-        v = (v >> (8 * (o & 3))) & ((1ull << (8 * size)) - 1);
-    *val = v;
+    *val = access_value(g, rc, lo, hi, o, size);
     return 0;
 }
 

@@ -162,6 +162,8 @@ int machine_attach_mpus(struct machine *m, struct msa_error *err);
  * stage 1 over the EL2 MPU whenever VTCR_EL2.MSA = 1. */
 int machine_attach_mmus(struct machine *m, struct msa_error *err);
 void machine_free_mmus(struct machine *m);
+/* The physical address size of the cores (their PARange), in bits. */
+unsigned machine_pa_bits(const struct machine *m);
 /* The TLBs (and MMU statistics) of one core; NULL without an MMU. */
 const struct mmu_tlb *machine_core_tlb(const struct machine *m, unsigned core);
 

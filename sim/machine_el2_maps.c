@@ -187,6 +187,26 @@ static void on_leaf(void *ctx, const struct mmu_enum_leaf *l)
         c->failed = true;
 }
 
+typedef int (*enum_fn)(const struct mmu_ctl *ctl, const struct mmu_bus *bus,
+                       const struct mmu_enum_visitor *v, struct mmu_enum_result *r);
+
+/* Reads one tree with `fn` into c->out (sorted and merged), paying for the
+ * descriptors read; its table pages, 0 when the registers describe none. */
+static unsigned read_tree(struct machine_el2_maps *e, enum_fn fn, const struct mmu_ctl *ctl,
+                          struct collect *c)
+{
+    struct mmu_enum_visitor vis = {.ctx = c, .leaf = on_leaf};
+    struct mmu_enum_result r;
+    unsigned tables = 0;
+    if (fn(ctl, &e->bus, &vis, &r) == 0) {
+        e->credit -= (double)r.descriptors;
+        tables = r.tables;
+        e->truncated |= r.truncated || c->failed;
+    }
+    ranges_normalize(c->out);
+    return tables;
+}
+
 static void read_el2(struct machine *m, struct el2_view *v)
 {
     struct machine_el2_maps *e = m->el2maps;
@@ -200,33 +220,19 @@ static void read_el2(struct machine *m, struct el2_view *v)
         return;
     }
     struct mmu_ctl ctl = {.regime = MMU_REGIME_EL2, .sctlr = v->sctlr, .tcr = v->tcr, .ttbr0 = v->ttbr0,
-                          .pa_bits = 44};
+                          .pa_bits = machine_pa_bits(m)};
     struct collect c = {.out = &v->readable, .need = MMU_ENUM_R};
-    struct mmu_enum_visitor vis = {.ctx = &c, .leaf = on_leaf};
-    struct mmu_enum_result r;
-    if (mmu_enum_el2(&ctl, &e->bus, &vis, &r) == 0) {
-        e->credit -= (double)r.descriptors;
-        v->tables = r.tables;
-        e->truncated |= r.truncated || c.failed;
-    }
-    ranges_normalize(&v->readable);
+    v->tables = read_tree(e, mmu_enum_el2, &ctl, &c);
 }
 
 static void read_vm(struct machine *m, struct vm *vm)
 {
     struct machine_el2_maps *e = m->el2maps;
     vm->ram.n = 0;
-    vm->tables = 0;
-    struct mmu_ctl ctl = {.regime = MMU_REGIME_EL10, .vtcr = vm->vtcr, .vttbr = vm->vttbr, .pa_bits = 44};
+    struct mmu_ctl ctl = {.regime = MMU_REGIME_EL10, .vtcr = vm->vtcr, .vttbr = vm->vttbr,
+                          .pa_bits = machine_pa_bits(m)};
     struct collect c = {.out = &vm->ram, .ram = m->ram};
-    struct mmu_enum_visitor vis = {.ctx = &c, .leaf = on_leaf};
-    struct mmu_enum_result r;
-    if (mmu_enum_s2(&ctl, &e->bus, &vis, &r) == 0) {
-        e->credit -= (double)r.descriptors;
-        vm->tables = r.tables;
-        e->truncated |= r.truncated || c.failed;
-    }
-    ranges_normalize(&vm->ram);
+    vm->tables = read_tree(e, mmu_enum_s2, &ctl, &c);
     if (vm->tables > vm->tables_peak)
         vm->tables_peak = vm->tables;
     uint64_t bytes = ranges_bytes(&vm->ram);

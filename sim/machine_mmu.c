@@ -69,8 +69,13 @@ static void control_regs(const struct machine *m, const struct cpu *cpu, enum mm
     /* Armv8-R has no VTTBR_EL2: VSCTLR_EL2 (TTBR0_EL2's encoding) holds
      * the VMID at [63:48]. */
     ctl->vttbr = m->profile == 'r' ? cpu->sr[CPU_SR_TTBR0_EL2] : cpu->sr[CPU_SR_VTTBR_EL2];
+    ctl->pa_bits = machine_pa_bits(m);
+}
+
+unsigned machine_pa_bits(const struct machine *m)
+{
     /* PARange the core reports in ID_AA64MMFR0_EL1 */
-    ctl->pa_bits = m->profile == 'r' ? 40 : 44;
+    return m->profile == 'r' ? 40 : 44;
 }
 
 /* Profile r: EL1&0 translated by the MMU with the EL2 MPU as stage 2. */

@@ -5,7 +5,7 @@
 # hostile_rt.S and hostile_lib.c.
 HOSTILE_NAMES := hostile_vectors hostile_mpu hostile_hypercall hostile_uart hostile_el1loop
 HOSTILE_SRCS  := workloads/guests/hostile_rt.S workloads/guests/hostile_lib.c
-HOSTILE_DEPS  := $(GUEST_LIB_SRCS) $(HOSTILE_SRCS) workloads/guests/guest.h \
+HOSTILE_DEPS  := $(GUEST_LIB_SRCS) $(HOSTILE_SRCS) workloads/lib/frame.h workloads/guests/guest.h \
                  workloads/guests/hostile_lib.h workloads/guests/guest.ld
 
 WORKLOADS += $(patsubst %,$(GUEST_DIR)/%.elf,$(HOSTILE_NAMES) victim)

@@ -17,7 +17,7 @@ MMUT_RT      := workloads/lib/crt0.S workloads/lib/rt.c workloads/mmu/mmu_rt.c \
 
 WORKLOADS += $(MMUT_ELFS)
 
-$(MMUT_ELFS): $(MMUT_DIR)/%.elf: workloads/mmu/%.c $(MMUT_RT) workloads/lib/rt.h \
+$(MMUT_ELFS): $(MMUT_DIR)/%.elf: workloads/mmu/%.c $(MMUT_RT) workloads/lib/rt.h workloads/lib/frame.h \
               workloads/mmu/mmu_rt.h workloads/lib/link.ld
 	@mkdir -p $(dir $@)
 	$(AARCH64_CC) $(MMUT_CFLAGS) $(MMUT_LDFLAGS) -o $@ $(MMUT_RT) $<

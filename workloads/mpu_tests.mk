@@ -17,7 +17,7 @@ MPUT_RT      := workloads/lib/crt0.S workloads/lib/rt.c workloads/mpu/mpu_rt.c \
 
 WORKLOADS += $(MPUT_ELFS)
 
-$(MPUT_ELFS): $(MPUT_DIR)/%.elf: workloads/mpu/%.c $(MPUT_RT) workloads/lib/rt.h \
+$(MPUT_ELFS): $(MPUT_DIR)/%.elf: workloads/mpu/%.c $(MPUT_RT) workloads/lib/rt.h workloads/lib/frame.h \
               workloads/mpu/mpu_rt.h workloads/mpu/link.ld
 	@mkdir -p $(dir $@)
 	$(AARCH64_CC) $(MPUT_CFLAGS) $(MPUT_LDFLAGS) -o $@ $(MPUT_RT) $<

@@ -7,7 +7,7 @@
 TM_WL_DIR   := $(BUILD)/workloads/timing
 TM_WL_NAMES := tm_latency tm_chase tm_branch tm_mpu tm_tlb tm_bench_int
 TM_WL_DEPS  := workloads/timing/tm_rt.c workloads/timing/tm_rt.h workloads/lib/crt0.S \
-               workloads/lib/rt.c workloads/lib/rt.h workloads/lib/link.ld
+               workloads/lib/rt.c workloads/lib/rt.h workloads/lib/frame.h workloads/lib/link.ld
 
 WORKLOADS += $(patsubst %,$(TM_WL_DIR)/%.elf,$(TM_WL_NAMES))
 

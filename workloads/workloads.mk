@@ -14,7 +14,7 @@ WL_LDFLAGS  := -T workloads/lib/link.ld -Wl,--build-id=none -Wl,-z,norelro -Wl,-
 
 WORKLOADS += $(patsubst %,$(WL_DIR)/%.elf,$(WL_NAMES))
 
-$(WL_DIR)/%.elf: workloads/%.c $(WL_LIB_SRCS) workloads/lib/rt.h workloads/lib/link.ld \
+$(WL_DIR)/%.elf: workloads/%.c $(WL_LIB_SRCS) workloads/lib/rt.h workloads/lib/frame.h workloads/lib/link.ld \
                  $(wildcard workloads/*_asm.S)
 	@mkdir -p $(dir $@)
 	$(AARCH64_CC) $(WL_CFLAGS) $(WL_LDFLAGS) -o $@ $(WL_LIB_SRCS) $< \

@@ -10,6 +10,8 @@
  * the frame and resumes at hostile_probe_landing, which returns 1 from
  * hostile_probe.  A normal return of fn returns 0. */
 
+#include "lib/frame.h"
+
 /* struct hostile_frame: x0-x30, sp, elr, spsr, esr, far (hostile_lib.h). */
 #define F_SP   (31 * 8)
 #define F_ELR  (32 * 8)
@@ -47,21 +49,7 @@ hostile_vectors:
 hostile_vector_common:
     mrs     x0, tpidr_el1
     str     x0, [sp, #0]
-    stp     x2, x3, [sp, #16]
-    stp     x4, x5, [sp, #32]
-    stp     x6, x7, [sp, #48]
-    stp     x8, x9, [sp, #64]
-    stp     x10, x11, [sp, #80]
-    stp     x12, x13, [sp, #96]
-    stp     x14, x15, [sp, #112]
-    stp     x16, x17, [sp, #128]
-    stp     x18, x19, [sp, #144]
-    stp     x20, x21, [sp, #160]
-    stp     x22, x23, [sp, #176]
-    stp     x24, x25, [sp, #192]
-    stp     x26, x27, [sp, #208]
-    stp     x28, x29, [sp, #224]
-    str     x30, [sp, #240]
+    SAVE_X2_X30
     mrs     x0, sp_el0
     str     x0, [sp, #F_SP]
     mrs     x0, elr_el1
@@ -81,21 +69,7 @@ hostile_vector_common:
     msr     elr_el1, x0
     ldr     x0, [sp, #F_SPSR]
     msr     spsr_el1, x0
-    ldp     x2, x3, [sp, #16]
-    ldp     x4, x5, [sp, #32]
-    ldp     x6, x7, [sp, #48]
-    ldp     x8, x9, [sp, #64]
-    ldp     x10, x11, [sp, #80]
-    ldp     x12, x13, [sp, #96]
-    ldp     x14, x15, [sp, #112]
-    ldp     x16, x17, [sp, #128]
-    ldp     x18, x19, [sp, #144]
-    ldp     x20, x21, [sp, #160]
-    ldp     x22, x23, [sp, #176]
-    ldp     x24, x25, [sp, #192]
-    ldp     x26, x27, [sp, #208]
-    ldp     x28, x29, [sp, #224]
-    ldr     x30, [sp, #240]
+    RESTORE_X2_X30
     ldp     x0, x1, [sp, #0]
     msr     tpidr_el1, x0
     mrs     x0, sp_el0

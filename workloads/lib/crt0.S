@@ -4,6 +4,8 @@
  * calls main() and exits through semihosting with its return value.
  * Also holds the exception vector tables of EL2 and EL1: every entry saves
  * x0-x30 in a frame and calls exc_el2()/exc_el1() (weak; see rt.c). */
+#include "lib/frame.h"
+
     .section .text.boot, "ax"
     .global _start
 _start:
@@ -70,38 +72,10 @@ secondary_park:
 
 .macro VCOMMON name, handler
 \name:
-    stp     x2, x3, [sp, #16]
-    stp     x4, x5, [sp, #32]
-    stp     x6, x7, [sp, #48]
-    stp     x8, x9, [sp, #64]
-    stp     x10, x11, [sp, #80]
-    stp     x12, x13, [sp, #96]
-    stp     x14, x15, [sp, #112]
-    stp     x16, x17, [sp, #128]
-    stp     x18, x19, [sp, #144]
-    stp     x20, x21, [sp, #160]
-    stp     x22, x23, [sp, #176]
-    stp     x24, x25, [sp, #192]
-    stp     x26, x27, [sp, #208]
-    stp     x28, x29, [sp, #224]
-    str     x30, [sp, #240]
+    SAVE_X2_X30
     mov     x0, sp
     bl      \handler
-    ldp     x2, x3, [sp, #16]
-    ldp     x4, x5, [sp, #32]
-    ldp     x6, x7, [sp, #48]
-    ldp     x8, x9, [sp, #64]
-    ldp     x10, x11, [sp, #80]
-    ldp     x12, x13, [sp, #96]
-    ldp     x14, x15, [sp, #112]
-    ldp     x16, x17, [sp, #128]
-    ldp     x18, x19, [sp, #144]
-    ldp     x20, x21, [sp, #160]
-    ldp     x22, x23, [sp, #176]
-    ldp     x24, x25, [sp, #192]
-    ldp     x26, x27, [sp, #208]
-    ldp     x28, x29, [sp, #224]
-    ldr     x30, [sp, #240]
+    RESTORE_X2_X30
     ldp     x0, x1, [sp, #0]
     add     sp, sp, #256
     eret

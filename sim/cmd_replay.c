@@ -19,7 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include "sim/rate_clock.h"
 
 #include "hv/hv_trace.h"
 #include "sim/cli.h"
@@ -71,7 +71,8 @@ static const struct opt_spec replay_specs[] = {
      "record the requests as replayed (text; binary for *.mtrace; gzipped for *.gz)", 0, 0, NULL,
      0},
     {"time", OPT_FLAG, offsetof(struct replay_opts, time), NULL,
-     "print the events replayed per second on standard error", 0, 0, NULL, 0},
+     "print the events replayed per second (wall clock and CPU time) on standard error", 0, 0,
+     NULL, 0},
     {0},
 };
 
@@ -135,13 +136,6 @@ static int build_options(const struct trace_header *h, bool same_module,
     return 0;
 }
 
-static double seconds_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static void counter(struct stats *st, const char *name, const char *desc, uint64_t v)
 {
     uint64_t *c = stats_counter(st, name, desc);
@@ -172,7 +166,7 @@ static int feed(struct replay_run *x, bool timed, struct msa_error *err)
 {
     struct hv_event ev;
     int rc, st = HV_RUN_OK;
-    double t0 = timed ? seconds_now() : 0;
+    struct rate_clock clock = rate_clock_start();
     while ((rc = trace_next(x->r, &ev, err)) == 1) {
         st = hv_replay_event(x->hv, &ev, err);
         if (st) {
@@ -192,12 +186,8 @@ static int feed(struct replay_run *x, bool timed, struct msa_error *err)
         trace_where(x->r, where, sizeof where);
         msa_error_prefix(err, "%s: ", where);
     }
-    if (timed) {
-        double dt = seconds_now() - t0;
-        uint64_t n = trace_events_read(x->r);
-        fprintf(stderr, "msasim: replay: %" PRIu64 " events in %.6f s: %.0f events/s\n", n, dt,
-                dt > 0 ? (double)n / dt : 0.0);
-    }
+    if (timed)
+        rate_clock_report(&clock, stderr, "replay", "replayed", trace_events_read(x->r));
     return st;
 }
 

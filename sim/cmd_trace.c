@@ -4,7 +4,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
+#include "sim/rate_clock.h"
 
 #include "sim/cli.h"
 #include "sim/options.h"
@@ -22,7 +22,8 @@ static const struct opt_spec trace_specs[] = {
      "convert: the output form (auto: binary for *.mtrace[.gz], text otherwise)", 0, 0,
      format_choices, 0},
     {"time", OPT_FLAG, offsetof(struct trace_opts, time), NULL,
-     "info: print the events read per second on standard error", 0, 0, NULL, 0},
+     "info: print the events read per second (wall clock and CPU time) on standard error", 0,
+     0, NULL, 0},
     {0},
 };
 
@@ -41,13 +42,6 @@ static void trace_usage(FILE *out)
     fputs("\nexit status: 0 success, 2 bad usage or a corrupt, truncated or newer trace\n", out);
 }
 
-static double seconds_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static int info(const char *path, bool timed)
 {
     struct msa_error err = {{0}};
@@ -59,14 +53,15 @@ static int info(const char *path, bool timed)
     uint64_t per_kind[HV_EV_KIND_COUNT] = {0}, first = 0, last = 0;
     struct hv_event ev;
     int rc;
-    double t0 = seconds_now();
+    struct rate_clock clock = rate_clock_start();
     while ((rc = trace_next(r, &ev, &err)) == 1) {
         if (trace_events_read(r) == 1)
             first = ev.cycle;
         last = ev.cycle;
         per_kind[ev.kind]++;
     }
-    double dt = seconds_now() - t0;
+    if (timed && rc >= 0)
+        rate_clock_report(&clock, stderr, "trace info", "read", trace_events_read(r));
     if (rc < 0) {
         cli_error(err.msg);
         trace_close(r);
@@ -91,9 +86,6 @@ static int info(const char *path, bool timed)
         if (per_kind[k])
             printf("  %-18s %" PRIu64 "\n", hv_ev_kind_name((enum hv_ev_kind)k), per_kind[k]);
     printf("cycles           %" PRIu64 " to %" PRIu64 "\n", first, last);
-    if (timed)
-        fprintf(stderr, "msasim: trace info: %" PRIu64 " events read in %.6f s: %.0f events/s\n",
-                trace_events_read(r), dt, dt > 0 ? (double)trace_events_read(r) / dt : 0.0);
     trace_close(r);
     return MSA_EXIT_OK;
 }

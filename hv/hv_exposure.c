@@ -271,12 +271,65 @@ static unsigned owner_run(const struct hv_exposure *x, uint64_t addr, uint64_t l
 
 /* ---- Map, unmap, ownership ------------------------------------------------ */
 
+/* The usual map (a page the hypervisor maps for a moment): [base, end)
+ * lies in one gap between mapped segments and under one owner.  It becomes
+ * one segment, joined to a neighbour that touches it with the same owner
+ * and one reference, as the general path would leave it.  False, with
+ * nothing changed, when the range is not like that. */
+static bool map_in_gap(struct hv_exposure *x, uint64_t base, uint64_t end)
+{
+    size_t i = seg_find_near(x, x->last_at, base);
+    if (i < x->nseg && x->seg[i].base < end)
+        return false;
+    uint64_t run_end;
+    unsigned o = owner_run(x, base, end, &run_end);
+    if (run_end != end)
+        return false;
+    struct expo_seg *l = i > 0 ? &x->seg[i - 1] : NULL, *r = i < x->nseg ? &x->seg[i] : NULL;
+    bool join_l = l && l->end == base && l->refs == 1 && l->owner == o;
+    bool join_r = r && r->base == end && r->refs == 1 && r->owner == o;
+    if (join_l && join_r) {
+        l->end = r->end;
+        memmove(r, r + 1, (x->nseg - i - 1) * sizeof *x->seg);
+        x->nseg--;
+    } else if (join_l) {
+        l->end = end;
+    } else if (join_r) {
+        r->base = base;
+    } else if (!seg_insert(x, i, (struct expo_seg){base, end, 1, (uint16_t)o})) {
+        return true;   /* out of memory: noted, as on the general path */
+    }
+    x->last_at = i;
+    mapped_add(x, o, end - base);
+    return true;
+}
+
+/* The usual unmap: [base, end) is exactly one segment with one reference.
+ * It goes; its neighbours cannot touch across the gap it leaves, so
+ * nothing joins.  False, with nothing changed, otherwise. */
+static bool unmap_whole_segment(struct hv_exposure *x, uint64_t base, uint64_t end)
+{
+    size_t i = seg_find_near(x, x->last_at, base);
+    if (i >= x->nseg)
+        return false;
+    struct expo_seg *s = &x->seg[i];
+    if (s->base != base || s->end != end || s->refs != 1)
+        return false;
+    mapped_sub(x, s->owner, end - base);
+    memmove(s, s + 1, (x->nseg - i - 1) * sizeof *x->seg);
+    x->nseg--;
+    x->last_at = i;
+    return true;
+}
+
 void hv_expo_map(struct hv_exposure *x, uint64_t now, uint64_t base, uint64_t size)
 {
     uint64_t end = base + size;
     if (!size || end < base)
         return;
     hv_expo_advance(x, now);
+    if (map_in_gap(x, base, end))
+        return;
     /* Splitting at `end` (above `base`) moves nothing before the segment
      * found for `base`; a page usually lies within that one segment or
      * gap, so `end` is looked for there first. */
@@ -312,6 +365,8 @@ void hv_expo_unmap(struct hv_exposure *x, uint64_t now, uint64_t base, uint64_t 
     if (!size || end < base)
         return;
     hv_expo_advance(x, now);
+    if (unmap_whole_segment(x, base, end))
+        return;
     size_t i = seg_split_near(x, 0, x->last_at, base), first = i, w = i;
     x->last_at = first;
     seg_split_near(x, i, i, end);

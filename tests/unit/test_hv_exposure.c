@@ -111,6 +111,46 @@ START_TEST(incremental_equals_rescan)
 }
 END_TEST
 
+/* Single pages mapped into gaps and unmapped whole (the hypervisor's
+ * map_domain_page pattern) join their neighbours of the same owner with
+ * one reference, and leave gaps behind them. */
+START_TEST(pages_join_and_leave)
+{
+    struct hv_exposure *x = hv_expo_new();
+    ck_assert_ptr_nonnull(x);
+    hv_expo_set_owner(x, 0, BASE, 16 * PG, 1);
+    hv_expo_set_owner(x, 0, BASE + 16 * PG, 16 * PG, 2);
+    hv_expo_map(x, 0, BASE + 4 * PG, PG);
+    hv_expo_map(x, 0, BASE + 5 * PG, PG);          /* joins on the left */
+    ck_assert_uint_eq(hv_expo_segments(x), 1);
+    hv_expo_map(x, 0, BASE + 3 * PG, PG);          /* joins on the right */
+    ck_assert_uint_eq(hv_expo_segments(x), 1);
+    hv_expo_map(x, 0, BASE + 7 * PG, PG);
+    ck_assert_uint_eq(hv_expo_segments(x), 2);
+    hv_expo_map(x, 0, BASE + 6 * PG, PG);          /* fills the gap: one again */
+    ck_assert_uint_eq(hv_expo_segments(x), 1);
+    ck_assert_uint_eq(hv_expo_mapped(x, 1), 5 * PG);
+    hv_expo_map(x, 0, BASE + 16 * PG, PG);         /* touches, other owner: apart */
+    hv_expo_map(x, 0, BASE + 15 * PG, PG);
+    ck_assert_uint_eq(hv_expo_segments(x), 3);
+    hv_expo_map(x, 0, BASE + 15 * PG, PG);         /* two references: apart too */
+    hv_expo_map(x, 0, BASE + 14 * PG, PG);
+    ck_assert_uint_eq(hv_expo_segments(x), 4);
+    hv_expo_map(x, 0, BASE + 10 * PG, PG);
+    hv_expo_unmap(x, 0, BASE + 10 * PG, PG);       /* gone whole */
+    ck_assert_uint_eq(hv_expo_segments(x), 4);
+    hv_expo_unmap(x, 0, BASE + 15 * PG, PG);       /* one reference left: joins */
+    ck_assert_uint_eq(hv_expo_segments(x), 3);
+    hv_expo_unmap(x, 0, BASE + 5 * PG, PG);        /* cut out of the middle */
+    ck_assert_uint_eq(hv_expo_segments(x), 4);
+    ck_assert_uint_eq(hv_expo_mapped(x, 1), 6 * PG);
+    ck_assert_uint_eq(hv_expo_mapped(x, 2), PG);
+    ck_assert_uint_eq(hv_expo_unmatched(x), 0);
+    ck_assert(!hv_expo_failed(x));
+    hv_expo_free(x);
+}
+END_TEST
+
 START_TEST(pairs_and_overlaps)
 {
     struct hv_exposure *x = hv_expo_new();
@@ -142,6 +182,7 @@ int main(void)
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, incremental_equals_rescan, 0, 8);
+    tcase_add_test(tc, pages_join_and_leave);
     tcase_add_test(tc, pairs_and_overlaps);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

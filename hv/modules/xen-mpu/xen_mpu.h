@@ -60,6 +60,12 @@ struct xm_cpu {
      * so): the scans visit these slots only.  Kept by xm_put_entry, the
      * one way an entry is (re)placed. */
     uint64_t used[(XM_MAX_SLOTS + 63) / 64];
+    /* Each slot's range [lo, last] while it is in use and enabled, else
+     * the empty [UINT64_MAX, 0]: the containment scan compares these two
+     * packed words instead of decoding PRBAR/PRLAR slot by slot.  Kept by
+     * xm_entry_changed, which every change of an entry's PRBAR, PRLAR or
+     * in_use goes through. */
+    uint64_t lo[XM_MAX_SLOTS], last[XM_MAX_SLOTS];
     bool online;
     int cur_domain;               /* -1: idle vCPU */
     unsigned cur_vcpu;
@@ -134,15 +140,24 @@ struct xm_req {
     bool modify;                  /* an intended modify_xen_mappings */
 };
 
-/* Places `e` in `slot` of `cpu`'s table, keeping the used bitmap. */
-static inline void xm_put_entry(struct xm_cpu *cpu, unsigned slot, struct xm_entry e)
+/* Refreshes what the scans keep of slot `slot` after its entry changed. */
+static inline void xm_entry_changed(struct xm_cpu *cpu, unsigned slot)
 {
-    cpu->map[slot] = e;
+    const struct xm_entry *e = &cpu->map[slot];
     uint64_t bit = 1ull << (slot % 64);
-    if (e.in_use)
+    if (e->in_use)
         cpu->used[slot / 64] |= bit;
     else
         cpu->used[slot / 64] &= ~bit;
+    bool live = e->in_use && (e->prlar & MPU_PRLAR_EN);
+    cpu->lo[slot] = live ? e->prbar & MPU_ADDR_MASK : UINT64_MAX;
+    cpu->last[slot] = live ? (e->prlar & MPU_ADDR_MASK) | (MPU_GRANULE - 1) : 0;
+}
+
+static inline void xm_put_entry(struct xm_cpu *cpu, unsigned slot, struct xm_entry e)
+{
+    cpu->map[slot] = e;
+    xm_entry_changed(cpu, slot);
 }
 
 /* xm_update.c */

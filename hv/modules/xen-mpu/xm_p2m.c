@@ -230,6 +230,7 @@ static int prenr_switch(struct xm_state *st, struct hv_hal *h, unsigned core, in
             e->prlar |= MPU_PRLAR_EN;
         else
             e->prlar &= ~MPU_PRLAR_EN;
+        xm_entry_changed(cpu, s);
     }
     hal_sync(h, core);
     hal_op_end(h, HV_OP_PRENR_SWITCH, HV_OK);

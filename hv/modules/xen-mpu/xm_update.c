@@ -45,7 +45,8 @@ static uint64_t entry_last(const struct xm_entry *e)
 
 /* The first slot below nslots that is in use, enabled and touches
  * [base, last], or nslots.  Xen reads every slot in order; a slot not in
- * use cannot match, so only the used ones are looked at: the same answer. */
+ * use cannot match, so only the used ones are looked at: the same answer.
+ * A disabled slot's kept range is empty, so it touches nothing. */
 static unsigned first_touching(const struct xm_state *st, const struct xm_cpu *cpu,
                                uint64_t base, uint64_t last)
 {
@@ -54,9 +55,7 @@ static unsigned first_touching(const struct xm_state *st, const struct xm_cpu *c
         uint64_t bits = cpu->used[w] & (left >= 64 ? ~0ull : (1ull << left) - 1);
         for (; bits; bits &= bits - 1) {
             unsigned i = w * 64 + (unsigned)__builtin_ctzll(bits);
-            const struct xm_entry *e = &cpu->map[i];
-            /* in use (its bit is set); enabled, and touching the range */
-            if ((e->prlar & MPU_PRLAR_EN) && entry_last(e) >= base && entry_base(e) <= last)
+            if (cpu->last[i] >= base && cpu->lo[i] <= last)
                 return i;
         }
     }
@@ -257,6 +256,7 @@ static int update_core(struct xm_state *st, struct hv_hal *h, unsigned core,
                                   e->purpose ? e->purpose : "?");
                 e->prbar = (e->prbar & ~(PRBAR_RO | MPU_PRBAR_XN_MASK)) |
                            (prbar & (PRBAR_RO | MPU_PRBAR_XN_MASK));
+                xm_entry_changed(cpu, idx);
                 xm_write_entry(st, h, core, idx);
                 hal_sync(h, core);
                 return HV_OK;
@@ -417,6 +417,7 @@ int xm_set_base_limit(struct xm_state *st, struct hv_hal *h, uint64_t base, uint
         struct xm_entry *e = &st->cpu[c].map[idx];
         e->prbar = (e->prbar & ~MPU_ADDR_MASK) | (new_base & MPU_ADDR_MASK);
         e->prlar = (e->prlar & ~MPU_ADDR_MASK) | ((new_limit - 1) & MPU_ADDR_MASK);
+        xm_entry_changed(&st->cpu[c], idx);
         xm_write_entry(st, h, c, idx);
     }
     return HV_OK;

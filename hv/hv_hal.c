@@ -97,8 +97,12 @@ static void hal_mpu_write_region_impl(struct hv_hal *h, unsigned core, unsigned 
                                       unsigned slot, uint64_t prbar, uint64_t prlar)
 {
     unsigned n = select_group(h, core, el, slot);
-    hal_mpu_write_impl(h, core, el, HV_MPU_PRBAR, n, prbar);
-    hal_mpu_write_impl(h, core, el, HV_MPU_PRLAR, n, prlar);
+    /* two MSRs, PRBAR then PRLAR, counted and charged as two */
+    struct hv *hv = hv_of_hal(h);
+    struct hv_cost_acc *acc = hv_acc_current(hv);
+    mpu_reg_write_region(mpu_of(hv, core, el), n, prbar, prlar);
+    acc->mpu_writes += 2;
+    hv_charge(hv, 2 * hv->costs.msr_mpu, &acc->cyc_mpu);
 }
 
 static void hal_mpu_read_region_impl(struct hv_hal *h, unsigned core, unsigned el,

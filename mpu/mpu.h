@@ -414,6 +414,9 @@ enum mpu_reg_id {
 };
 uint64_t mpu_reg_read(struct mpu *mpu, enum mpu_reg_id id, unsigned alias);
 int mpu_reg_write(struct mpu *mpu, enum mpu_reg_id id, unsigned alias, uint64_t val);
+/* PRBAR then PRLAR (or PRBARn, PRLARn) of the selected slot: the effect
+ * and the counts of the two writes, in one call. */
+void mpu_reg_write_region(struct mpu *mpu, unsigned alias, uint64_t prbar, uint64_t prlar);
 
 /* Register names for traces ("PRBAR5_EL2"); NULL if not an MPU register. */
 const char *mpu_sysreg_name(uint32_t enc, char *buf, unsigned len);

@@ -182,6 +182,22 @@ int mpu_reg_write(struct mpu *mpu, enum mpu_reg_id id, unsigned alias, uint64_t 
     return MPU_SYSREG_OK;
 }
 
+void mpu_reg_write_region(struct mpu *mpu, unsigned alias, uint64_t prbar, uint64_t prlar)
+{
+    alias &= 15;
+    mpu->stats.reg_writes[stat_reg(MPU_ID_PRBAR, alias)]++;
+    mpu->stats.reg_writes[stat_reg(MPU_ID_PRLAR, alias)]++;
+    if (mpu->prselr_unsynced)
+        mpu->stats.selector_unsynced += 2;
+    unsigned slot = selected_slot(mpu, alias);
+    if (slot >= mpu->nregions) {
+        mpu->stats.out_of_range_accesses += 2;
+        return;
+    }
+    store(mpu, slot, &mpu->written[slot].prbar, prbar & MPU_PRBAR_WRITABLE);
+    store(mpu, slot, &mpu->written[slot].prlar, prlar & MPU_PRLAR_WRITABLE);
+}
+
 int mpu_sysreg_read(struct mpu_pair *pair, uint32_t enc, uint64_t *val)
 {
     struct decoded d;

@@ -74,7 +74,15 @@ START_TEST(direct_registers_equal_msr_mrs)
         if (id == MPU_ID_PRSELR)
             v %= 40;
         uint32_t enc = enc_of(op1, id, alias);
-        if (rng() % 3 == 0) {
+        if (rng() % 5 == 0) {
+            /* a region written in one call: PRBAR then PRLAR by encoding */
+            uint64_t lar = rng();
+            ck_assert_int_eq(mpu_sysreg_write(&by_enc, enc_of(op1, MPU_ID_PRBAR, alias), v),
+                             MPU_SYSREG_OK);
+            ck_assert_int_eq(mpu_sysreg_write(&by_enc, enc_of(op1, MPU_ID_PRLAR, alias), lar),
+                             MPU_SYSREG_OK);
+            mpu_reg_write_region(m, alias, v, lar);
+        } else if (rng() % 3 == 0) {
             uint64_t a = 0, b = 1;
             ck_assert_int_eq(mpu_sysreg_read(&by_enc, enc, &a), MPU_SYSREG_OK);
             b = mpu_reg_read(m, id, alias);

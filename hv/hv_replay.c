@@ -36,12 +36,17 @@ static int check_domain(const struct hv *hv, const struct hv_event *ev, struct m
     return 0;
 }
 
+/* Whether any composite in progress has failed.  Only the innermost
+ * frame needs a look: a frame's result is set only while it is the
+ * innermost (inner_result), and a frame begun while an outer one had
+ * failed is begun skipped (replay_begin), so an outer failure always
+ * shows in the innermost frame too. */
 static bool failing(const struct hv_tracer *t)
 {
-    for (unsigned i = 0; i < t->depth; i++)
-        if (t->comp[i].skipped || t->comp[i].rc)
-            return true;
-    return false;
+    if (!t->depth)
+        return false;
+    const struct comp_frame *f = &t->comp[t->depth - 1];
+    return f->skipped || f->rc;
 }
 
 /* The result of an operation inside a composite: the first failure is the
@@ -117,8 +122,10 @@ static int replay_unmap_page(struct hv *hv, struct hv_tracer *t, const struct hv
     int st = check_core(hv, ev, false, err);
     if (st)
         return st;
-    bool held = hv_held_by_pa(t, ev->core, ev->a) != NULL;
-    uint64_t va = hv_trace_va_of(hv, ev->core, ev->a);
+    /* hv_trace_va_of, with the one lookup also telling whether it is held. */
+    const struct held_page *h = hv_held_by_pa(t, ev->core, ev->a);
+    bool held = h != NULL;
+    uint64_t va = h ? h->va + (ev->a - h->pa) : ev->a;
     if (!t->depth)
         return hv_unmap_domain_page(hv, ev->core, va, err);
     if (failing(t) && !held) {
@@ -362,7 +369,7 @@ static int replay_top(struct hv *hv, struct hv_tracer *t, const struct hv_event 
 
 int hv_replay_event(struct hv *hv, const struct hv_event *ev, struct msa_error *err)
 {
-    struct hv_tracer *t = hv_tracer_get(hv);
+    struct hv_tracer *t = hv->tracer ? hv->tracer : hv_tracer_get(hv);
     if (!t) {
         msa_error_set(err, "out of memory");
         return HV_RUN_FAILED;

@@ -280,7 +280,7 @@ int trace_bin_header(struct trace_reader *r, struct msa_error *err)
 
 /* ---- Events --------------------------------------------------------------- */
 
-/* The field readers are inlined into trace_bin_next: a position passed to
+/* The field readers are inlined into the careful path: a position passed to
  * a function out of line would live in memory for the whole event. */
 #define FIELD_READER static inline __attribute__((always_inline))
 
@@ -412,7 +412,88 @@ static int event_fields(struct trace_reader *r, size_t *p, struct hv_event *ev,
     }
 }
 
-int trace_bin_next(struct trace_reader *r, struct hv_event *ev, struct msa_error *err)
+/* ---- The fast path for the common events ----------------------------------
+ *
+ * Most records of a trace are the page-sized work of domain construction:
+ * map_domain_page, unmap_domain_page, copy, clean and access, a few numbers
+ * each.  Far enough from the end of the data, such a record is decoded
+ * here with no bounds check per number; anything unusual (a number longer
+ * than 8 bytes, a value out of range, another kind) leaves the reader
+ * untouched and the careful path below decodes the record again, so that
+ * every error and every offset is the careful path's. */
+
+/* The most a fast record can span, with the 8 bytes a word decode loads:
+ * the opcode, then at most 7 numbers (cycle, core, context domain and
+ * vCPU, and three fields) of at most 8 bytes each. */
+#define FAST_RECORD_MAX (1 + 7 * 8)
+
+/* One number of up to 8 bytes; false for a longer one. */
+static inline __attribute__((always_inline)) bool fast_uleb(const uint8_t **p, uint64_t *out)
+{
+    const uint8_t *b = *p;
+    if (!(b[0] & 0x80)) {
+        *out = b[0];
+        *p = b + 1;
+        return true;
+    }
+    size_t n = 0;
+    if (!uleb_word(b, &n, out))
+        return false;
+    *p = b + n;
+    return true;
+}
+
+/* The kinds the fast path decodes, as a mask of enum hv_ev_kind. */
+#define FAST_KINDS                                                                          \
+    (1u << HV_EV_MAP_DOMAIN_PAGE | 1u << HV_EV_UNMAP_DOMAIN_PAGE | 1u << HV_EV_COPY |       \
+     1u << HV_EV_CLEAN | 1u << HV_EV_ACCESS)
+
+/* The record at r->pos (at least FAST_RECORD_MAX bytes before the end):
+ * true with *ev filled and the reader past it; false with the reader
+ * unchanged (and *ev in any state: the careful path fills it again). */
+static inline bool bin_event_fast(struct trace_reader *r, struct hv_event *ev)
+{
+    const uint8_t *p = r->buf + r->pos;
+    unsigned kind = (unsigned)p[0] - TB_REC_EVENT;
+    if (kind >= HV_EV_KIND_COUNT || !(FAST_KINDS >> kind & 1))
+        return false;
+    p++;
+    uint64_t cycle, core, domain, vcpu = 0;
+    if (!fast_uleb(&p, &cycle) || cycle > UINT64_MAX - r->last_cycle ||
+        !fast_uleb(&p, &core) || core > HV_MAX_CORES ||
+        !fast_uleb(&p, &domain) || domain > HV_MAX_DOMAINS)
+        return false;
+    if (domain && (!fast_uleb(&p, &vcpu) || vcpu > HV_MAX_VCPUS - 1))
+        return false;
+    /* The fields the kind does not carry keep trace_event_clear's values. */
+    *ev = (struct hv_event){
+        .kind = (uint8_t)kind,
+        .core = core ? (uint32_t)core - 1 : HV_ALL_CORES,
+        .ctx_domain = (int32_t)domain - 1,
+        .ctx_vcpu = (uint32_t)vcpu,
+        .domain = -1,
+        .cycle = r->last_cycle + cycle,
+    };
+    if (kind == HV_EV_ACCESS) {
+        uint64_t access;
+        if (!fast_uleb(&p, &access) || access > HV_ACCESS_ZERO)
+            return false;
+        ev->flags = (uint32_t)access;
+    }
+    if (!fast_uleb(&p, &ev->a))
+        return false;
+    if (kind == HV_EV_COPY && !fast_uleb(&p, &ev->b))
+        return false;
+    if (kind != HV_EV_MAP_DOMAIN_PAGE && kind != HV_EV_UNMAP_DOMAIN_PAGE && !fast_uleb(&p, &ev->c))
+        return false;
+    r->ev_offset = r->pos;
+    r->pos = (size_t)(p - r->buf);
+    return true;
+}
+
+/* ---- The careful path: every record, every check --------------------------- */
+
+static int bin_next_careful(struct trace_reader *r, struct hv_event *ev, struct msa_error *err)
 {
     for (;;) {
         size_t at = r->ev_offset = r->pos;
@@ -464,4 +545,45 @@ int trace_bin_next(struct trace_reader *r, struct hv_event *ev, struct msa_error
         r->pos = p;
         return 1;
     }
+}
+
+/* ---- The next event ----------------------------------------------------------- */
+
+/* Any record by the careful path, and the checks its decoding leaves to
+ * do: it already bounds the kind, domains, vCPUs and core, and makes a
+ * cycle the previous one plus a difference.  Out of line, so that the fast
+ * path saves no registers for it. */
+static __attribute__((noinline)) int bin_next_slow(struct trace_reader *r, struct hv_event *ev,
+                                                   struct msa_error *err)
+{
+    int rc = bin_next_careful(r, ev, err);
+    if (rc <= 0) {
+        if (rc == 0)
+            r->ended = true;
+        return rc;
+    }
+    if (TRACE_KINDS_CHECKED >> ev->kind & 1) {
+        const char *why = trace_event_kind_invalid(ev);
+        if (why)
+            return trace_invalid_event(r, ev, why, err);
+    }
+    r->last_cycle = ev->cycle;
+    r->events++;
+    return 1;
+}
+
+/* Of the fast kinds only access has a check of its own, that it does not
+ * run past the end of the address space: with numbers of at most 56 bits,
+ * as the fast path decodes, it cannot. */
+_Static_assert((FAST_KINDS & TRACE_KINDS_CHECKED) == 1u << HV_EV_ACCESS,
+               "a fast kind has checks the fast path does not make");
+
+int trace_bin_next(struct trace_reader *r, struct hv_event *ev, struct msa_error *err)
+{
+    if (r->len - r->pos >= FAST_RECORD_MAX && bin_event_fast(r, ev)) {
+        r->last_cycle = ev->cycle;
+        r->events++;
+        return 1;
+    }
+    return bin_next_slow(r, ev, err);
 }

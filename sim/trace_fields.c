@@ -177,6 +177,12 @@ const char *trace_event_invalid(const struct hv_event *ev)
         return "vCPU out of range";
     if (ev->core >= HV_MAX_CORES && ev->core != HV_ALL_CORES)
         return "core out of range";
+    return trace_event_kind_invalid(ev);
+}
+
+/* Every kind with a case here is in TRACE_KINDS_CHECKED. */
+const char *trace_event_kind_invalid(const struct hv_event *ev)
+{
     switch ((enum hv_ev_kind)ev->kind) {
     case HV_EV_MAP:
         if (!hv_ev_map_kind_ok((enum hv_op)ev->op))

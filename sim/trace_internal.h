@@ -75,6 +75,14 @@ int trace_owner_of_name(const char *s, size_t len);
 void trace_event_clear(struct hv_event *ev, uint8_t kind);
 /* Limits a replay relies on: a kind, op, owner or phase out of range. */
 const char *trace_event_invalid(const struct hv_event *ev);
+/* Its checks of the fields of particular kinds (op, owner, phase, an
+ * access's end), after those of the kind, domains, vCPUs and core. */
+const char *trace_event_kind_invalid(const struct hv_event *ev);
+/* The kinds trace_event_kind_invalid has a check for (a mask of enum
+ * hv_ev_kind): the others pass whatever their fields hold. */
+#define TRACE_KINDS_CHECKED                                                                 \
+    (1u << HV_EV_MAP | 1u << HV_EV_BEGIN | 1u << HV_EV_END | 1u << HV_EV_CREATE_DOMAIN |     \
+     1u << HV_EV_P2M_UPDATE | 1u << HV_EV_PHASE | 1u << HV_EV_ACCESS)
 
 /* ---- Reader -------------------------------------------------------------- */
 
@@ -97,9 +105,16 @@ struct trace_reader {
 };
 
 int trace_text_header(struct trace_reader *r, struct msa_error *err);
+/* The next event as written, or 0 at the end record (trace_next checks
+ * the event, counts it and notes the end). */
 int trace_text_next(struct trace_reader *r, struct hv_event *ev, struct msa_error *err);
 int trace_bin_header(struct trace_reader *r, struct msa_error *err);
+/* trace_next for the binary form: the event checked and counted, the end
+ * noted. */
 int trace_bin_next(struct trace_reader *r, struct hv_event *ev, struct msa_error *err);
+/* The error for an event that fails the checks (`why`), naming its place. */
+int trace_invalid_event(const struct trace_reader *r, const struct hv_event *ev, const char *why,
+                        struct msa_error *err);
 /* Keeps a string for the header (NULL when out of memory). */
 const char *trace_keep(struct trace_reader *r, const char *s, size_t len);
 

@@ -34,6 +34,7 @@
 #define XM_MAX_P2M 64             /* stage-2 regions per domain (Xen's table holds 255) */
 #define XM_MAX_RAM 32             /* regions of the map-domain-page=ram policy */
 #define XM_PRENR_SLOTS 32         /* PRENR reaches regions 0..31 */
+#define XM_GAP_INSIDE 8           /* live slots a free stretch may list */
 
 enum xm_alloc { XM_ALLOC_FIRST_FIT, XM_ALLOC_RESERVED, XM_ALLOC_PRENR };
 enum xm_mdp { XM_MDP_TRANSIENT, XM_MDP_RAM };
@@ -66,6 +67,16 @@ struct xm_cpu {
      * xm_entry_changed, which every change of an entry's PRBAR, PRLAR or
      * in_use goes through. */
     uint64_t lo[XM_MAX_SLOTS], last[XM_MAX_SLOTS];
+    /* A free stretch [gap_lo, gap_hi]: no live slot's range reaches into
+     * it but those listed in `inside`, the slots made live there since a
+     * scan that found nothing there measured it.  A transient mapping made
+     * and removed in free space (map_domain_page) is then looked for among
+     * the few listed slots instead of every used one.  Kept by
+     * xm_entry_changed; given up when more slots would need listing. */
+    bool gap_valid;
+    uint8_t ninside;
+    uint8_t inside[XM_GAP_INSIDE];
+    uint64_t gap_lo, gap_hi;
     bool online;
     int cur_domain;               /* -1: idle vCPU */
     unsigned cur_vcpu;
@@ -152,6 +163,19 @@ static inline void xm_entry_changed(struct xm_cpu *cpu, unsigned slot)
     bool live = e->in_use && (e->prlar & MPU_PRLAR_EN);
     cpu->lo[slot] = live ? e->prbar & MPU_ADDR_MASK : UINT64_MAX;
     cpu->last[slot] = live ? (e->prlar & MPU_ADDR_MASK) | (MPU_GRANULE - 1) : 0;
+    if (!cpu->gap_valid)
+        return;
+    for (unsigned k = 0; k < cpu->ninside; k++)
+        if (cpu->inside[k] == slot) {
+            cpu->inside[k] = cpu->inside[--cpu->ninside];
+            break;
+        }
+    if (live && cpu->last[slot] >= cpu->gap_lo && cpu->lo[slot] <= cpu->gap_hi) {
+        if (cpu->ninside == XM_GAP_INSIDE)
+            cpu->gap_valid = false;
+        else
+            cpu->inside[cpu->ninside++] = (uint8_t)slot;
+    }
 }
 
 static inline void xm_put_entry(struct xm_cpu *cpu, unsigned slot, struct xm_entry e)
@@ -161,6 +185,10 @@ static inline void xm_put_entry(struct xm_cpu *cpu, unsigned slot, struct xm_ent
 }
 
 /* xm_update.c */
+/* The first slot below nslots that is in use, enabled and touches
+ * [base, last] (what Xen's slot-by-slot search finds), or nslots. */
+unsigned xm_first_touching(const struct xm_state *st, struct xm_cpu *cpu, uint64_t base,
+                           uint64_t last);
 uint64_t xm_prbar_of(uint64_t base, uint32_t flags, bool p2m);
 uint64_t xm_prlar_of(uint64_t limit, uint32_t flags);
 enum xm_match xm_contains(struct xm_state *st, struct hv_hal *h, unsigned core, uint64_t base,

@@ -47,8 +47,8 @@ static uint64_t entry_last(const struct xm_entry *e)
  * [base, last], or nslots.  Xen reads every slot in order; a slot not in
  * use cannot match, so only the used ones are looked at: the same answer.
  * A disabled slot's kept range is empty, so it touches nothing. */
-static unsigned first_touching(const struct xm_state *st, const struct xm_cpu *cpu,
-                               uint64_t base, uint64_t last)
+static unsigned scan_used(const struct xm_state *st, const struct xm_cpu *cpu, uint64_t base,
+                          uint64_t last)
 {
     for (unsigned w = 0; w * 64 < st->nslots; w++) {
         unsigned left = st->nslots - w * 64;   /* slots from w * 64 on */
@@ -62,14 +62,57 @@ static unsigned first_touching(const struct xm_state *st, const struct xm_cpu *c
     return st->nslots;
 }
 
+/* After a scan found nothing touching [base, last]: the free stretch
+ * around it, between the nearest live ranges below and above (every used
+ * slot, whatever nslots, so that the stretch holds for any count). */
+static void measure_gap(struct xm_cpu *cpu, uint64_t base, uint64_t last)
+{
+    uint64_t lo = 0, hi = UINT64_MAX;
+    for (unsigned w = 0; w < (XM_MAX_SLOTS + 63) / 64; w++)
+        for (uint64_t bits = cpu->used[w]; bits; bits &= bits - 1) {
+            unsigned i = w * 64 + (unsigned)__builtin_ctzll(bits);
+            if (cpu->lo[i] > cpu->last[i])
+                continue;   /* not live: an empty range */
+            if (cpu->last[i] < base)
+                lo = cpu->last[i] + 1 > lo ? cpu->last[i] + 1 : lo;
+            else if (cpu->lo[i] > last)
+                hi = cpu->lo[i] - 1 < hi ? cpu->lo[i] - 1 : hi;
+            else
+                return;     /* touches after all (a slot above nslots) */
+        }
+    cpu->gap_valid = true;
+    cpu->gap_lo = lo;
+    cpu->gap_hi = hi;
+    cpu->ninside = 0;
+}
+
+unsigned xm_first_touching(const struct xm_state *st, struct xm_cpu *cpu, uint64_t base,
+                           uint64_t last)
+{
+    if (cpu->gap_valid && base >= cpu->gap_lo && last <= cpu->gap_hi) {
+        /* only the listed slots reach into the stretch */
+        unsigned first = st->nslots;
+        for (unsigned k = 0; k < cpu->ninside; k++) {
+            unsigned i = cpu->inside[k];
+            if (i < first && cpu->last[i] >= base && cpu->lo[i] <= last)
+                first = i;
+        }
+        return first;
+    }
+    unsigned i = scan_used(st, cpu, base, last);
+    if (i == st->nslots)
+        measure_gap(cpu, base, last);
+    return i;
+}
+
 enum xm_match xm_contains(struct xm_state *st, struct hv_hal *h, unsigned core, uint64_t base,
                           uint64_t limit, unsigned *idx)
 {
-    const struct xm_cpu *cpu = &st->cpu[core];
+    struct xm_cpu *cpu = &st->cpu[core];
     uint64_t last = limit - 1;
     enum xm_match m = XM_NOTFOUND;
     *idx = 0xFF;
-    unsigned i = first_touching(st, cpu, base, last);
+    unsigned i = xm_first_touching(st, cpu, base, last);
     if (i < st->nslots) {
         const struct xm_entry *e = &cpu->map[i];
         uint64_t b = entry_base(e), l = entry_last(e);

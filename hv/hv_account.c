@@ -1,7 +1,8 @@
 /* Accounting: what each operation cost (a stack of operations in progress,
- * each frame's cost added to its parent's when it ends, so an operation's
- * figure includes its sub-operations), and region pressure per core over
- * time (sampled at every ISB, when region writes become effective). */
+ * each measured as the growth of one running total between its begin and
+ * its end, so an operation's figure includes its sub-operations), and region
+ * pressure per core over time (sampled at every ISB, when region writes
+ * become effective). */
 #include <stdio.h>
 #include <string.h>
 
@@ -16,31 +17,27 @@ void hv_acc_op_begin(struct hv *hv, enum hv_op op)
         /* Deeper nesting than any module needs: fold into the current frame. */
         return;
     }
-    struct hv_op_frame *f = &hv->stack[hv->depth++];
-    memset(f, 0, sizeof *f);
+    const struct hv_op_frame *parent = &hv->stack[hv->depth - 1];
+    struct hv_op_frame *f = &hv->stack[hv->depth];
+    /* The root frame (depth 1) is no operation, so it encloses no map. */
+    f->in_map = hv->depth > 1 && (parent->in_map || parent->is_map);
+    f->is_map = hv_op_is_map(op);
     f->op = op;
+    f->start = hv->acc_run;
+    hv->depth++;
 }
 
-static void acc_add(struct hv_cost_acc *to, const struct hv_cost_acc *from)
+/* to += run - start, figure by figure (two at a time, unrolled); returns
+ * the cycles of the span.  Unsigned arithmetic wraps, so the difference is
+ * exact even if a running figure ever did.  The three never overlap. */
+static uint64_t acc_add_since(struct hv_cost_acc *restrict to,
+                              const struct hv_cost_acc *restrict start,
+                              const struct hv_cost_acc *restrict run)
 {
-    to->cycles += from->cycles;
-    to->mpu_writes += from->mpu_writes;
-    to->mpu_reads += from->mpu_reads;
-    to->dsb += from->dsb;
-    to->isb += from->isb;
-    to->tlbi += from->tlbi;
-    to->cache_ops += from->cache_ops;
-    to->cache_lines += from->cache_lines;
-    to->sysreg_writes += from->sysreg_writes;
-    to->mem_bytes += from->mem_bytes;
-    to->sw_steps += from->sw_steps;
-    to->cyc_mpu += from->cyc_mpu;
-    to->cyc_barrier += from->cyc_barrier;
-    to->cyc_tlbi += from->cyc_tlbi;
-    to->cyc_cache += from->cyc_cache;
-    to->cyc_mem += from->cyc_mem;
-    to->cyc_sysreg += from->cyc_sysreg;
-    to->cyc_sw += from->cyc_sw;
+#pragma GCC unroll 9
+    for (unsigned i = 0; i < HV_COST_FIELDS / 2; i++)
+        to->pair[i] += run->pair[i] - start->pair[i];
+    return run->cycles - start->cycles;
 }
 
 /* The histogram of an operation's cycles, registered at its first end (out
@@ -52,37 +49,24 @@ static __attribute__((noinline)) struct stats_hist *op_histogram(struct hv *hv, 
     return stats_histogram(hv->stats, name, "cycles per operation");
 }
 
-/* True when a map-kind operation encloses the frame at `depth`. */
-static bool inside_map_op(const struct hv *hv, unsigned depth)
-{
-    for (unsigned i = 1; i < depth; i++)
-        if (hv_op_is_map(hv->stack[i].op))
-            return true;
-    return false;
-}
-
 void hv_acc_op_end(struct hv *hv, enum hv_op op, int status)
 {
     if (hv->depth <= 1 || hv->stack[hv->depth - 1].op != op)
         return;   /* unbalanced: ignore rather than corrupt the stack */
-    struct hv_op_frame *f = &hv->stack[hv->depth - 1];
+    const struct hv_op_frame *f = &hv->stack[--hv->depth];
     struct hv_op_stats *st = &hv->ops[op];
     st->count++;
     if (status < 0)
         st->failures++;
-    acc_add(&st->total, &f->acc);
+    uint64_t cycles = acc_add_since(&st->total, &f->start, &hv->acc_run);
     if (!st->cycles && hv->stats)
         st->cycles = op_histogram(hv, op);
     if (st->cycles)
-        stats_hist_add(st->cycles, f->acc.cycles);
-    if (hv_op_is_map(op) && !inside_map_op(hv, hv->depth - 1)) {
+        stats_hist_add(st->cycles, cycles);
+    if (f->is_map && !f->in_map) {
         hv->map_ops++;
-        hv->map_cycles += f->acc.cycles;
+        hv->map_cycles += cycles;
     }
-    /* The frame leaves the stack but its memory stays as it is until the
-     * next begin: added to the parent from where it lies. */
-    hv->depth--;
-    acc_add(&hv->stack[hv->depth - 1].acc, &f->acc);
 }
 
 /* ---- Region pressure ------------------------------------------------------ */
@@ -148,22 +132,29 @@ static __attribute__((noinline)) void slot_series_open(struct hv *hv, struct hv_
         stats_series_append(p->slot_series[s], p->start, 0);
 }
 
+_Static_assert(HV_MAX_DOMAINS <= 32, "a uint32_t holds one bit per domain");
+
 /* A slot changed hands: its timeline series (registered when the slot is
- * first used) and the per-domain count of guest stage-2 regions. */
-static void slot_changed(struct hv *hv, struct hv_pressure *p, unsigned core, unsigned s,
-                         uint16_t code)
+ * first used) and the per-domain count of guest stage-2 regions.  Returns
+ * the bit of the domain whose count grew, if any. */
+static uint32_t slot_changed(struct hv *hv, struct hv_pressure *p, unsigned core, unsigned s,
+                             uint16_t code)
 {
     uint16_t old = p->slot_code[s];
     unsigned old_dom = old >> 4, new_dom = code >> 4;
+    uint32_t grew = 0;
     if ((old & 15) == MPU_OWNER_GUEST_STAGE2 && old_dom)
         p->dom_cur[old_dom - 1]--;
-    if ((code & 15) == MPU_OWNER_GUEST_STAGE2 && new_dom)
+    if ((code & 15) == MPU_OWNER_GUEST_STAGE2 && new_dom) {
         p->dom_cur[new_dom - 1]++;
+        grew = UINT32_C(1) << (new_dom - 1);
+    }
     p->slot_code[s] = code;
     if (!p->slot_series[s] && hv->stats)
         slot_series_open(hv, p, core, s);
     if (p->slot_series[s])
         stats_series_append(p->slot_series[s], hv->now, code);
+    return grew;
 }
 
 void hv_pressure_sample(struct hv *hv, unsigned core)
@@ -190,21 +181,30 @@ void hv_pressure_sample(struct hv *hv, unsigned core)
     p->slots_seen = true;
     p->ndomains_seen = hv->info.ndomains;
     unsigned limit = m->nregions < MPU_MAX_REGIONS ? m->nregions : MPU_MAX_REGIONS;
-    for (unsigned w = 0; w * 64 < limit; w++) {
-        uint64_t bits = all ? UINT64_MAX : changed[w];
-        while (bits) {
+    unsigned nwords = (limit + 63) / 64;
+    if (all)
+        for (unsigned w = 0; w < nwords; w++)
+            changed[w] = UINT64_MAX;
+    if (limit % 64)   /* only the implemented slots */
+        changed[nwords - 1] &= (UINT64_C(1) << (limit % 64)) - 1;
+    uint32_t grew = 0;   /* domains whose stage-2 count went up */
+    for (unsigned w = 0; w < nwords; w++) {
+        for (uint64_t bits = changed[w]; bits; bits &= bits - 1) {
             unsigned s = w * 64 + (unsigned)__builtin_ctzll(bits);
-            bits &= bits - 1;
-            if (s >= limit)
-                break;
             uint16_t code = slot_code(hv, m, s);
             if (code != p->slot_code[s])
-                slot_changed(hv, p, core, s, code);
+                grew |= slot_changed(hv, p, core, s, code);
         }
     }
-    for (unsigned d = 0; d < hv->info.ndomains && d < HV_MAX_DOMAINS; d++)
+    /* A peak can only move where a count went up.  The others are at most
+     * what the last sample saw (a domain that appeared since held nothing:
+     * codes only name the domains there were when they were taken). */
+    while (grew) {
+        unsigned d = (unsigned)__builtin_ctz(grew);
+        grew &= grew - 1;
         if (p->dom_cur[d] > p->dom_peak[d])
             p->dom_peak[d] = p->dom_cur[d];
+    }
 }
 
 void hv_pressure_set_phase(struct hv *hv, enum hv_phase phase)

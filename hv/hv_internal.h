@@ -13,13 +13,27 @@ struct stats;
 struct stats_hist;
 struct stats_series;
 
-/* What one operation cost, by kind of hardware work. */
+/* What one operation cost, by kind of hardware work.  Every figure is a
+ * uint64_t and `pair` views them as pairs (a GCC/Clang vector of two), so a
+ * whole accumulator is added or subtracted in a few vector steps: that runs
+ * at the end of every operation.  The static asserts below check that the
+ * view covers the figures exactly. */
+#define HV_COST_FIELDS 18
+typedef uint64_t hv_u64x2 __attribute__((vector_size(16)));
 struct hv_cost_acc {
-    uint64_t cycles;
-    uint64_t mpu_writes, mpu_reads, dsb, isb, tlbi, cache_ops, cache_lines;
-    uint64_t sysreg_writes, mem_bytes, sw_steps;
-    uint64_t cyc_mpu, cyc_barrier, cyc_tlbi, cyc_cache, cyc_mem, cyc_sysreg, cyc_sw;
+    union {
+        struct {
+            uint64_t cycles;
+            uint64_t mpu_writes, mpu_reads, dsb, isb, tlbi, cache_ops, cache_lines;
+            uint64_t sysreg_writes, mem_bytes, sw_steps;
+            uint64_t cyc_mpu, cyc_barrier, cyc_tlbi, cyc_cache, cyc_mem, cyc_sysreg, cyc_sw;
+        };
+        hv_u64x2 pair[HV_COST_FIELDS / 2];
+    };
 };
+_Static_assert(HV_COST_FIELDS % 2 == 0 &&
+                   sizeof(struct hv_cost_acc) == HV_COST_FIELDS * sizeof(uint64_t),
+               "struct hv_cost_acc: the pair view must cover every figure");
 
 struct hv_op_stats {
     uint64_t count;
@@ -30,9 +44,15 @@ struct hv_op_stats {
 
 #define HV_OP_STACK 16
 
+/* An operation in progress.  Every charge goes to one running total
+ * (struct hv.acc_run); a frame keeps that total as it was at the frame's
+ * begin, so at its end the difference is what the operation cost, its
+ * sub-operations included, with nothing to hand up to the parent. */
 struct hv_op_frame {
     enum hv_op op;
-    struct hv_cost_acc acc;
+    bool is_map;                    /* hv_op_is_map(op) */
+    bool in_map;                    /* a map-kind operation encloses this one */
+    struct hv_cost_acc start;       /* acc_run at begin */
 };
 
 enum hv_phase { HV_PHASE_BOOT = 0, HV_PHASE_RUNTIME = 1, HV_PHASE_COUNT };
@@ -111,7 +131,8 @@ struct hv {
 
     /* Accounting */
     uint64_t now;
-    struct hv_op_frame stack[HV_OP_STACK];
+    struct hv_cost_acc acc_run;     /* everything charged so far */
+    struct hv_op_frame stack[HV_OP_STACK];  /* [0] the root: no operation */
     unsigned depth;
     struct hv_op_stats ops[HV_OP_COUNT];
     uint64_t map_ops, map_cycles;   /* outermost map-kind operations */
@@ -157,11 +178,12 @@ void hv_charge(struct hv *hv, uint64_t cycles, uint64_t *cat);
 /* hv_account.c: operation accounting and region pressure */
 void hv_acc_op_begin(struct hv *hv, enum hv_op op);
 void hv_acc_op_end(struct hv *hv, enum hv_op op, int status);
-/* The accumulator of the innermost operation; stack[0] is the root frame,
- * work done outside any operation.  Inline: every HAL call charges here. */
+/* The accumulator a charge goes to: the running total, which every open
+ * operation's figure is measured against.  Inline: every HAL call charges
+ * here. */
 static inline struct hv_cost_acc *hv_acc_current(struct hv *hv)
 {
-    return &hv->stack[hv->depth ? hv->depth - 1 : 0].acc;
+    return &hv->acc_run;
 }
 void hv_pressure_init(struct hv *hv);
 void hv_pressure_sample(struct hv *hv, unsigned core);

@@ -100,7 +100,55 @@ static inline void stats_gauge_max(double *gauge, double v)
 
 /* ---- histograms ----------------------------------------------------- */
 
-void stats_hist_add(struct stats_hist *h, uint64_t v);
+/* The layout is here only so that the common case of an add (room for the
+ * sample, or a bucket to count it in) is inline at the call sites; the
+ * other stats_hist_* functions are the interface. */
+struct stats_hist {
+    uint64_t count;
+    uint64_t sum;
+    uint64_t min; /* UINT64_MAX while empty */
+    uint64_t max;
+    uint64_t *samples; /* while exact: `count` samples, unsorted */
+    size_t samples_cap;
+    uint64_t *buckets; /* once not exact: STATS_HIST_BUCKETS counts, else NULL */
+};
+
+/* The log-linear bucket of a value.  Values below 128 map to themselves.
+ * A larger value with its top bit at position b keeps its top 7 bits: it
+ * falls in range s = b - 6 (bucket width 2^s), sub-bucket (v >> s) - 64
+ * (with STATS_HIST_SUB_BITS 7). */
+static inline size_t stats_hist_bucket_index(uint64_t v)
+{
+    const uint64_t linear = UINT64_C(1) << STATS_HIST_SUB_BITS; /* 128 exact buckets */
+    const uint64_t per_range = linear / 2;                       /* 64 per power of two */
+    if (v < linear)
+        return (size_t)v;
+    unsigned top = 63u - (unsigned)__builtin_clzll(v);
+    unsigned shift = top - (STATS_HIST_SUB_BITS - 1);
+    return (size_t)(linear + (shift - 1) * per_range + ((v >> shift) - per_range));
+}
+
+/* The whole add, out of line: stats_hist_add calls it when the sample
+ * buffer is full (it then grows, or gives way to buckets). */
+void stats_hist_add_slow(struct stats_hist *h, uint64_t v);
+
+static inline void stats_hist_add(struct stats_hist *h, uint64_t v)
+{
+    if (h->buckets) {
+        h->buckets[stats_hist_bucket_index(v)]++;
+    } else if (h->count < h->samples_cap) {
+        h->samples[h->count] = v;
+    } else {
+        stats_hist_add_slow(h, v);
+        return;
+    }
+    h->count++;
+    h->sum = h->sum > UINT64_MAX - v ? UINT64_MAX : h->sum + v;
+    if (v < h->min)
+        h->min = v;
+    if (v > h->max)
+        h->max = v;
+}
 uint64_t stats_hist_count(const struct stats_hist *h);
 /* Sum of the samples, saturating at UINT64_MAX. */
 uint64_t stats_hist_sum(const struct stats_hist *h);
@@ -141,7 +189,54 @@ struct stats_series_point {
     double area;         /* integral of the value over [cycle, last_cycle] */
 };
 
-void stats_series_append(struct stats_series *s, uint64_t cycle, double v);
+/* The layout is here only so that the common cases of an append (merging
+ * into the last stored point, or starting a new one while the buffer has
+ * room) are inline at the sampling sites; the other stats_series_*
+ * functions are the interface. */
+struct stats_series {
+    struct stats_series_point *pts;
+    size_t n;
+    size_t cap;
+    uint64_t stride;    /* appended points per stored point (a power of two) */
+    uint64_t count;     /* appended points */
+    uint64_t tail_fill; /* appended points merged into pts[n-1] so far */
+};
+
+/* The whole append, out of line: stats_series_append calls it when the
+ * buffer has no room for a new point (it then grows or is downsampled) or
+ * the series is empty. */
+void stats_series_append_point(struct stats_series *s, uint64_t cycle, double v);
+
+static inline void stats_series_append(struct stats_series *s, uint64_t cycle, double v)
+{
+    if (s->n) {
+        struct stats_series_point *last = &s->pts[s->n - 1];
+        if (cycle < last->last_cycle)
+            cycle = last->last_cycle;
+        if (s->tail_fill < s->stride) {
+            /* The last point covers fewer than `stride` appends: merge into
+             * it, as merging two stored points does (the new point's own
+             * area, 0.0, is added too, for the same rounding). */
+            last->area = last->area + last->value * (double)(cycle - last->last_cycle) + 0.0;
+            last->last_cycle = cycle;
+            last->value = v;
+            if (v < last->min)
+                last->min = v;
+            if (v > last->max)
+                last->max = v;
+            s->tail_fill++;
+            s->count++;
+            return;
+        }
+        if (s->n < s->cap) {
+            s->pts[s->n++] = (struct stats_series_point){cycle, cycle, v, v, v, 0.0};
+            s->tail_fill = 1;
+            s->count++;
+            return;
+        }
+    }
+    stats_series_append_point(s, cycle, v);
+}
 size_t stats_series_len(const struct stats_series *s); /* stored points */
 const struct stats_series_point *stats_series_points(const struct stats_series *s);
 uint64_t stats_series_count(const struct stats_series *s);  /* appended points */

@@ -17,18 +17,7 @@
 _Static_assert(LINEAR_LIMIT + (64 - STATS_HIST_SUB_BITS) * PER_RANGE == STATS_HIST_BUCKETS,
                "STATS_HIST_BUCKETS must match the bucket layout");
 
-/* Values below 128 map to themselves.  A value v >= 128 with its top bit at
- * position b keeps its top 7 bits: it falls in range s = b - 6 (bucket width
- * 2^s), sub-bucket (v >> s) - 64. */
-size_t stats_hist_bucket_index(uint64_t v)
-{
-    if (v < LINEAR_LIMIT)
-        return (size_t)v;
-    unsigned top = 63u - (unsigned)__builtin_clzll(v);
-    unsigned shift = top - (STATS_HIST_SUB_BITS - 1);
-    return (size_t)(LINEAR_LIMIT + (shift - 1) * PER_RANGE + ((v >> shift) - PER_RANGE));
-}
-
+/* The bounds of a bucket (the bucket of a value is inline in stats.h). */
 uint64_t stats_hist_bucket_lo(size_t index)
 {
     if (index < LINEAR_LIMIT)
@@ -85,7 +74,7 @@ static void record(struct stats_hist *h, uint64_t v)
     h->samples[h->count] = v;
 }
 
-void stats_hist_add(struct stats_hist *h, uint64_t v)
+void stats_hist_add_slow(struct stats_hist *h, uint64_t v)
 {
     if (!h->buckets && h->count == STATS_HIST_EXACT_MAX)
         switch_to_buckets(h);

@@ -6,32 +6,20 @@
 
 #include "sim/stats.h"
 
-struct stats_hist {
-    uint64_t count;
-    uint64_t sum;
-    uint64_t min; /* UINT64_MAX while empty */
-    uint64_t max;
-    uint64_t *samples; /* while exact: `count` samples, unsorted */
-    size_t samples_cap;
-    uint64_t *buckets; /* once not exact: STATS_HIST_BUCKETS counts, else NULL */
-};
-
-struct stats_series {
-    struct stats_series_point *pts;
-    size_t n;
-    size_t cap;
-    uint64_t stride;    /* appended points per stored point (a power of two) */
-    uint64_t count;     /* appended points */
-    uint64_t tail_fill; /* appended points merged into pts[n-1] so far */
-};
+/* struct stats_hist and struct stats_series are in stats.h, for the inline
+ * update paths. */
 
 /* Prints a message and aborts; for update paths that cannot report errors. */
 void stats_oom(void) __attribute__((noreturn));
 
-/* Log-linear bucket arithmetic (see STATS_HIST_SUB_BITS in stats.h). */
-size_t stats_hist_bucket_index(uint64_t v);
+/* Log-linear bucket arithmetic (see STATS_HIST_SUB_BITS in stats.h; the
+ * index of a value, stats_hist_bucket_index, is inline there). */
 uint64_t stats_hist_bucket_lo(size_t index);
 uint64_t stats_hist_bucket_hi(size_t index);
+
+/* Replaces a registered metric's description with a copy of `desc`; false
+ * when out of memory (the old one stays). */
+bool stats_metric_set_desc(struct stats_metric *m, const char *desc);
 
 void stats_hist_release(struct stats_hist *h);
 void stats_series_release(struct stats_series *s);

@@ -333,11 +333,8 @@ static int read_descriptions(struct reader *r, const struct json_value *root)
         struct stats_metric *metric = (struct stats_metric *)stats_find(r->s, m->key);
         if (!metric)
             return bad(r, &m->value, where, "describes no metric in this file");
-        char *d = strdup(m->value.string.s);
-        if (!d)
+        if (!stats_metric_set_desc(metric, m->value.string.s))
             return bad(r, &m->value, where, "out of memory");
-        free((char *)metric->desc);
-        metric->desc = d;
     }
     return 0;
 }

@@ -18,6 +18,25 @@ struct meta_entry {
     char *value;
 };
 
+/* A metric and what it owns, in one allocation (a run registers several
+ * hundred, and each used to cost five allocations): the payload of a
+ * histogram or series and the text of the name and description.  A
+ * description set later (stats_metric_set_desc) is allocated on its own. */
+struct metric_block {
+    struct stats_metric m; /* first: the registry points at it */
+    bool desc_owned;       /* m.desc was allocated on its own */
+    union {
+        struct stats_hist hist;
+        struct stats_series series;
+    } payload;
+    char text[]; /* the name, then the description, each NUL-terminated */
+};
+
+static struct metric_block *block_of(struct stats_metric *m)
+{
+    return (struct metric_block *)(void *)m;
+}
+
 struct stats {
     struct stats_metric **metrics; /* sorted by strcmp of name */
     size_t n, cap;
@@ -68,16 +87,27 @@ struct stats *stats_new(void)
 
 static void metric_free(struct stats_metric *m)
 {
-    if (m->kind == STATS_HISTOGRAM && m->v.hist) {
+    struct metric_block *b = block_of(m);
+    if (m->kind == STATS_HISTOGRAM)
         stats_hist_release(m->v.hist);
-        free(m->v.hist);
-    } else if (m->kind == STATS_SERIES && m->v.series) {
+    else if (m->kind == STATS_SERIES)
         stats_series_release(m->v.series);
-        free(m->v.series);
-    }
-    free((char *)m->name);
-    free((char *)m->desc);
-    free(m);
+    if (b->desc_owned)
+        free((char *)m->desc);
+    free(b);
+}
+
+bool stats_metric_set_desc(struct stats_metric *m, const char *desc)
+{
+    char *d = strdup(desc);
+    if (!d)
+        return false;
+    struct metric_block *b = block_of(m);
+    if (b->desc_owned)
+        free((char *)m->desc);
+    m->desc = d;
+    b->desc_owned = true;
+    return true;
 }
 
 void stats_free(struct stats *s)
@@ -120,25 +150,24 @@ static size_t search(const struct stats *s, const char *name, bool *found)
 
 static struct stats_metric *new_metric(const char *name, const char *desc, enum stats_kind kind)
 {
-    struct stats_metric *m = calloc(1, sizeof *m);
-    if (!m)
+    if (!desc)
+        desc = "";
+    size_t name_len = strlen(name) + 1, desc_len = strlen(desc) + 1;
+    struct metric_block *b = calloc(1, sizeof *b + name_len + desc_len);
+    if (!b)
         return NULL;
+    memcpy(b->text, name, name_len);
+    memcpy(b->text + name_len, desc, desc_len);
+    struct stats_metric *m = &b->m;
     m->kind = kind;
-    m->name = strdup(name);
-    m->desc = strdup(desc ? desc : "");
+    m->name = b->text;
+    m->desc = b->text + name_len;
     if (kind == STATS_HISTOGRAM) {
-        m->v.hist = calloc(1, sizeof *m->v.hist);
-        if (m->v.hist)
-            m->v.hist->min = UINT64_MAX;
+        m->v.hist = &b->payload.hist;
+        m->v.hist->min = UINT64_MAX;
     } else if (kind == STATS_SERIES) {
-        m->v.series = calloc(1, sizeof *m->v.series);
-        if (m->v.series)
-            m->v.series->stride = 1;
-    }
-    bool payload_ok = (kind != STATS_HISTOGRAM || m->v.hist) && (kind != STATS_SERIES || m->v.series);
-    if (!m->name || !m->desc || !payload_ok) {
-        metric_free(m);
-        return NULL;
+        m->v.series = &b->payload.series;
+        m->v.series->stride = 1;
     }
     return m;
 }
@@ -154,13 +183,8 @@ static struct stats_metric *get_or_add(struct stats *s, const char *name, const 
         struct stats_metric *m = s->metrics[pos];
         if (m->kind != kind)
             return NULL;
-        if (!*m->desc && desc && *desc) {
-            char *d = strdup(desc);
-            if (d) {
-                free((char *)m->desc);
-                m->desc = d;
-            }
-        }
+        if (!*m->desc && desc && *desc)
+            (void)stats_metric_set_desc(m, desc); /* out of memory: stays empty */
         return m;
     }
     if (s->n == s->cap) {

@@ -46,7 +46,7 @@ static void downsample(struct stats_series *s)
     s->stride *= 2;
 }
 
-void stats_series_append(struct stats_series *s, uint64_t cycle, double v)
+void stats_series_append_point(struct stats_series *s, uint64_t cycle, double v)
 {
     if (s->n) {
         struct stats_series_point *last = &s->pts[s->n - 1];

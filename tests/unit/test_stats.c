@@ -189,6 +189,24 @@ START_TEST(test_descriptions)
     ck_assert_str_eq(stats_find(s, "a")->desc, "first");
     stats_counter(s, "a", "second");
     ck_assert_str_eq(stats_find(s, "a")->desc, "first");
+    /* Replaced twice: each replacement is released (the sanitizer build
+     * checks for leaks), the name is unchanged. */
+    struct stats_metric *m = (struct stats_metric *)stats_find(s, "a");
+    ck_assert(stats_metric_set_desc(m, "third"));
+    ck_assert(stats_metric_set_desc(m, "fourth"));
+    ck_assert_str_eq(stats_find(s, "a")->desc, "fourth");
+    ck_assert_str_eq(stats_find(s, "a")->name, "a");
+    /* A histogram and a series described later work as before. */
+    struct stats_hist *h = stats_histogram(s, "h", NULL);
+    struct stats_series *ser = stats_series(s, "ser", "");
+    stats_histogram(s, "h", "cycles");
+    stats_series(s, "ser", "points");
+    stats_hist_add(h, 5);
+    stats_series_append(ser, 1, 2.0);
+    ck_assert_str_eq(stats_find(s, "h")->desc, "cycles");
+    ck_assert_str_eq(stats_find(s, "ser")->desc, "points");
+    ck_assert_uint_eq(stats_hist_count(stats_find_histogram(s, "h")), 1);
+    ck_assert_uint_eq(stats_series_count(stats_find_series(s, "ser")), 1);
     stats_free(s);
 }
 END_TEST
@@ -516,6 +534,72 @@ START_TEST(test_series_long_run_stays_bounded)
     ck_assert(stats_series_integral(ser, 600000) == area);
     ck_assert(stats_series_time_mean(ser, 600000) == area / 600000.0);
     ck_assert(stats_series_peak(ser) == 2.0);
+    stats_free(s);
+}
+END_TEST
+
+/* The inline append (stats.h) and the out-of-line one must store the same
+ * points bit for bit, through merging, time going backwards, growth and
+ * downsampling. */
+START_TEST(test_series_inline_append_matches_out_of_line)
+{
+    struct stats *s = stats_new();
+    struct stats_series *fast = stats_series(s, "fast", NULL);
+    struct stats_series *slow = stats_series(s, "slow", NULL);
+    rng_state = 4242;
+    uint64_t cycle = 1000;
+    for (int i = 0; i < 20000; i++) {
+        uint64_t r = rng();
+        /* Mostly forward, sometimes the same cycle, sometimes backwards. */
+        if (r % 8 == 0)
+            cycle -= r % 50 < cycle ? r % 50 : 0;
+        else if (r % 8 != 1)
+            cycle += r % 997;
+        double v = (double)(int64_t)(rng() % 64) - 20.0 + (r % 3 ? 0.25 : 0.0);
+        stats_series_append(fast, cycle, v);
+        stats_series_append_point(slow, cycle, v);
+    }
+    ck_assert_uint_eq(stats_series_count(fast), stats_series_count(slow));
+    ck_assert_uint_eq(stats_series_stride(fast), stats_series_stride(slow));
+    ck_assert_uint_gt(stats_series_stride(fast), 1);
+    size_t n = stats_series_len(fast);
+    ck_assert_uint_eq(n, stats_series_len(slow));
+    ck_assert_int_eq(memcmp(stats_series_points(fast), stats_series_points(slow),
+                            n * sizeof *stats_series_points(fast)),
+                     0);
+    stats_free(s);
+}
+END_TEST
+
+/* The same for histograms: the inline add and the out-of-line one agree
+ * while exact and after the switch to buckets. */
+START_TEST(test_hist_inline_add_matches_out_of_line)
+{
+    struct stats *s = stats_new();
+    struct stats_hist *fast = stats_histogram(s, "fast", NULL);
+    struct stats_hist *slow = stats_histogram(s, "slow", NULL);
+    rng_state = 31337;
+    for (int i = 0; i < 3 * STATS_HIST_EXACT_MAX; i++) {
+        uint64_t v = i == 100 ? UINT64_MAX : rng() >> (rng() % 64);
+        stats_hist_add(fast, v);
+        stats_hist_add_slow(slow, v);
+        if (i == STATS_HIST_EXACT_MAX - 1 || i == 3 * STATS_HIST_EXACT_MAX - 1) {
+            ck_assert(stats_hist_is_exact(fast) == stats_hist_is_exact(slow));
+            ck_assert_uint_eq(stats_hist_count(fast), stats_hist_count(slow));
+            ck_assert_uint_eq(stats_hist_sum(fast), stats_hist_sum(slow));
+            ck_assert_uint_eq(stats_hist_min(fast), stats_hist_min(slow));
+            ck_assert_uint_eq(stats_hist_max(fast), stats_hist_max(slow));
+            size_t nf, ns;
+            struct stats_hist_bucket *bf = stats_hist_buckets(fast, &nf);
+            struct stats_hist_bucket *bs = stats_hist_buckets(slow, &ns);
+            ck_assert_uint_eq(nf, ns);
+            ck_assert_int_eq(memcmp(bf, bs, nf * sizeof *bf), 0);
+            free(bf);
+            free(bs);
+        }
+    }
+    ck_assert(!stats_hist_is_exact(fast));
+    ck_assert_uint_eq(stats_hist_sum(fast), UINT64_MAX);
     stats_free(s);
 }
 END_TEST
@@ -988,12 +1072,14 @@ static Suite *stats_suite(void)
     tcase_add_test(hist, test_hist_small_is_exact);
     tcase_add_test(hist, test_hist_large_bounded_error);
     tcase_add_test(hist, test_hist_empty_and_saturating_sum);
+    tcase_add_test(hist, test_hist_inline_add_matches_out_of_line);
     suite_add_tcase(s, hist);
 
     TCase *series = tcase_create("series");
     tcase_add_test(series, test_series_time_weighted_mean_by_hand);
     tcase_add_test(series, test_series_downsampling_keeps_peak);
     tcase_add_test(series, test_series_long_run_stays_bounded);
+    tcase_add_test(series, test_series_inline_append_matches_out_of_line);
     suite_add_tcase(s, series);
 
     TCase *json = tcase_create("json");

@@ -4,55 +4,71 @@
 # info --time); "replay" also drives the module and the simulated MPUs
 # (replay --time, the consistency check at the end, as in a sweep), by the
 # wall clock and by the process's CPU time (on a shared machine the wall
-# clock also counts the time the process waited for a core).  Each figure
-# is the median of five runs; the timers cover the event loop, not the
-# process start or the file's decompression.
+# clock also counts the time the process waited for a core).  The timers
+# cover the event loop, not the process start or the file's decompression.
+# Each figure is the median of ROUNDS runs (default 9); the rounds visit
+# the traces in turn, so that a spell of load from elsewhere falls on all
+# of them alike rather than on one trace's runs.
 set -u
 BUILD=${BUILD:-build}
 MSASIM=${MSASIM:-$BUILD/msasim}
+ROUNDS=${ROUNDS:-9}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-
-# rate KIND TRACE ARGS...: "WALL CPU", the median events/s of five runs
-# by each clock
-rate() {
-    local what=$1 trace=$2
-    shift 2
-    local w=() c=()
-    for _ in 1 2 3 4 5; do
-        if [ "$what" = read ]; then
-            "$MSASIM" trace info --time "$trace" >/dev/null 2>"$TMP/err" || return 1
-        else
-            "$MSASIM" replay --time "$trace" "$@" >/dev/null 2>"$TMP/err" || return 1
-        fi
-        local line
-        line=$(grep 'events/s, [0-9]* per CPU second$' "$TMP/err" | tail -1)
-        w+=("$(sed -n 's/.*: \([0-9]*\) events\/s, .*/\1/p' <<<"$line")")
-        c+=("$(sed -n 's/.*, \([0-9]*\) per CPU second$/\1/p' <<<"$line")")
-    done
-    echo "$(printf '%s\n' "${w[@]}" | sort -n | sed -n 3p) $(printf '%s\n' "${c[@]}" | sort -n | sed -n 3p)"
-}
 
 human() {
     awk -v r="$1" 'BEGIN { if (r >= 1e6) printf "%.1f M", r / 1e6; else printf "%.0f k", r / 1e3 }'
 }
 
-printf '%-38s %7s %10s %13s %13s\n' trace events "read ev/s" "replay (wall)" "replay (CPU)"
-status=0
+# median FILE: the middle of the numbers in FILE, one per line
+median() {
+    sort -n "$1" | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
+}
+
+# measure KEY ARGS...: one timed run of msasim ARGS; appends its wall and
+# CPU rates to $TMP/KEY.wall and $TMP/KEY.cpu
+measure() {
+    local key=$1
+    shift
+    "$MSASIM" "$@" >/dev/null 2>"$TMP/err" || return 1
+    local line
+    line=$(grep 'events/s, [0-9]* per CPU second$' "$TMP/err" | tail -1)
+    [ -n "$line" ] || return 1
+    sed -n 's/.*: \([0-9]*\) events\/s, .*/\1/p' <<<"$line" >>"$TMP/$key.wall"
+    sed -n 's/.*, \([0-9]*\) per CPU second$/\1/p' <<<"$line" >>"$TMP/$key.cpu"
+}
+
+traces=()
 for t in traces/*.mtrace.gz; do
     [ -f "$t" ] || continue
     plain="$TMP/$(basename "$t" .gz)"
     gzip -dc "$t" >"$plain"
-    n=$("$MSASIM" trace info "$plain" | sed -n 's/^events *//p')
-    rd=$(rate read "$plain") && rp=$(rate replay "$plain" --check end) && [ -n "$rp" ] || {
-        echo "bench-replay: $t failed: $(cat "$TMP/err")"
+    traces+=("$plain")
+done
+
+declare -A failed
+for ((round = 0; round < ROUNDS; round++)); do
+    for i in "${!traces[@]}"; do
+        [ -z "${failed[$i]:-}" ] || continue
+        measure "read$i" trace info --time "${traces[$i]}" &&
+            measure "replay$i" replay --time "${traces[$i]}" --check end ||
+            failed[$i]=$(cat "$TMP/err")
+    done
+done
+
+printf '%-38s %7s %10s %13s %13s\n' trace events "read ev/s" "replay (wall)" "replay (CPU)"
+status=0
+for i in "${!traces[@]}"; do
+    name=$(basename "${traces[$i]}").gz
+    if [ -n "${failed[$i]:-}" ]; then
+        echo "bench-replay: $name failed: ${failed[$i]}"
         status=1
         continue
-    }
-    read -r rd_wall _ <<<"$rd"
-    read -r rp_wall rp_cpu <<<"$rp"
-    printf '%-38s %7s %10s %13s %13s\n' "$(basename "$t")" "$n" "$(human "$rd_wall")" \
-        "$(human "$rp_wall")" "$(human "$rp_cpu")"
+    fi
+    n=$("$MSASIM" trace info "${traces[$i]}" | sed -n 's/^events *//p')
+    printf '%-38s %7s %10s %13s %13s\n' "$name" "$n" "$(human "$(median "$TMP/read$i.wall")")" \
+        "$(human "$(median "$TMP/replay$i.wall")")" "$(human "$(median "$TMP/replay$i.cpu")")"
 done
-echo "target: replay at least 5 M events/s from the binary form (the \"replay\" columns)"
+echo "target: replay at least 5 M events/s from the binary form (the \"replay\" columns;" \
+    "medians of $ROUNDS rounds)"
 exit $status

@@ -49,6 +49,9 @@ struct hv_exposure {
     /* Where the last map or unmap began in seg[]: a page unmapped where it
      * was mapped, or the next one beside it, is found there again. */
     size_t last_at;
+    /* The owner range the last map looked up: the next page is usually in
+     * the same one. */
+    size_t own_at;
 };
 
 struct hv_exposure *hv_expo_new(void)
@@ -69,6 +72,8 @@ void hv_expo_free(struct hv_exposure *x)
 }
 
 _Static_assert(HV_EXPO_NOWNERS <= 64, "mapped_owners has a bit per owner");
+_Static_assert(HV_EXPO_FREE == HV_MAX_DOMAINS && HV_MAX_DOMAINS < 63,
+               "the owners that count are bits 0 to HV_MAX_DOMAINS");
 
 static void mapped_add(struct hv_exposure *x, unsigned o, uint64_t bytes)
 {
@@ -97,14 +102,15 @@ void hv_expo_advance(struct hv_exposure *x, uint64_t now)
     double dt = (double)(now - x->last);
     x->last = now;
     /* Owners in increasing order, as a full loop would visit them, so the
-     * sums come out the same to the last bit. */
-    for (uint64_t bits = x->mapped_owners; bits; bits &= bits - 1) {
+     * sums come out the same to the last bit; those that count for the
+     * context (counts()) are the domains and free RAM, less the context. */
+    const uint64_t counting = ((1ull << HV_MAX_DOMAINS) - 1) | (1ull << HV_EXPO_FREE);
+    uint64_t ctx_bit = x->ctx < 64 ? 1ull << x->ctx : 0;
+    for (uint64_t bits = x->mapped_owners & counting & ~ctx_bit; bits; bits &= bits - 1) {
         unsigned o = (unsigned)__builtin_ctzll(bits);
-        if (counts(x, o)) {
-            double bc = (double)x->mapped[o] * dt;
-            x->pair[x->ctx][o] += bc;
-            x->total += bc;
-        }
+        double bc = (double)x->mapped[o] * dt;
+        x->pair[x->ctx][o] += bc;
+        x->total += bc;
     }
 }
 
@@ -256,11 +262,20 @@ static size_t own_find(const struct hv_exposure *x, uint64_t addr)
     return lo;
 }
 
+/* own_find when the answer is probably `hint`: owner ranges are disjoint
+ * and sorted, so their ends increase and two compares confirm it. */
+static size_t own_find_near(const struct hv_exposure *x, size_t hint, uint64_t addr)
+{
+    if (hint < x->nown && x->own[hint].end > addr && (hint == 0 || x->own[hint - 1].end <= addr))
+        return hint;
+    return own_find(x, addr);
+}
+
 /* The owner of `addr` and where that owner's run ends (at most `limit`). */
-static unsigned owner_run(const struct hv_exposure *x, uint64_t addr, uint64_t limit,
+static unsigned owner_run(struct hv_exposure *x, uint64_t addr, uint64_t limit,
                           uint64_t *run_end)
 {
-    size_t i = own_find(x, addr);
+    size_t i = x->own_at = own_find_near(x, x->own_at, addr);
     if (i < x->nown && x->own[i].base <= addr) {
         *run_end = x->own[i].end < limit ? x->own[i].end : limit;
         return x->own[i].owner;

@@ -132,6 +132,17 @@ static inline size_t stats_hist_bucket_index(uint64_t v)
  * buffer is full (it then grows, or gives way to buckets). */
 void stats_hist_add_slow(struct stats_hist *h, uint64_t v);
 
+/* The count, sum (saturating), minimum and maximum after a sample `v`. */
+static inline void stats_hist_note(struct stats_hist *h, uint64_t v)
+{
+    h->count++;
+    h->sum = h->sum > UINT64_MAX - v ? UINT64_MAX : h->sum + v;
+    if (v < h->min)
+        h->min = v;
+    if (v > h->max)
+        h->max = v;
+}
+
 static inline void stats_hist_add(struct stats_hist *h, uint64_t v)
 {
     if (h->buckets) {
@@ -142,12 +153,7 @@ static inline void stats_hist_add(struct stats_hist *h, uint64_t v)
         stats_hist_add_slow(h, v);
         return;
     }
-    h->count++;
-    h->sum = h->sum > UINT64_MAX - v ? UINT64_MAX : h->sum + v;
-    if (v < h->min)
-        h->min = v;
-    if (v > h->max)
-        h->max = v;
+    stats_hist_note(h, v);
 }
 uint64_t stats_hist_count(const struct stats_hist *h);
 /* Sum of the samples, saturating at UINT64_MAX. */

@@ -79,12 +79,7 @@ void stats_hist_add_slow(struct stats_hist *h, uint64_t v)
     if (!h->buckets && h->count == STATS_HIST_EXACT_MAX)
         switch_to_buckets(h);
     record(h, v);
-    h->count++;
-    h->sum = h->sum > UINT64_MAX - v ? UINT64_MAX : h->sum + v;
-    if (v < h->min)
-        h->min = v;
-    if (v > h->max)
-        h->max = v;
+    stats_hist_note(h, v);
 }
 
 uint64_t stats_hist_count(const struct stats_hist *h) { return h->count; }

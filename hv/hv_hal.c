@@ -286,7 +286,8 @@ static int check_access(struct hv *hv, unsigned core, uint64_t addr, uint64_t le
     for (;;) {
         struct mpu_req req = {.addr = at, .type = type, .el = 2, .unprivileged = false};
         struct mpu_result res;
-        if (!mpu_lookup(&hv->mpus[core], ctl, &req, &res)) {
+        uint64_t hi;   /* the pages up to here give the same answer */
+        if (!mpu_lookup_until(&hv->mpus[core], ctl, &req, &res, &hi)) {
             hv->el2_faults++;
             hal_errorf_impl(&hv->hal,
                             "EL2 %s of 0x%llx on core %u faults on the EL2 MPU (%s): the "
@@ -297,7 +298,6 @@ static int check_access(struct hv *hv, unsigned core, uint64_t addr, uint64_t le
         }
         /* The pages up to `hi` would be looked up in the same cached
          * segment with the same result and no side effect: skip them. */
-        uint64_t hi = mpu_lookup_same_until(&hv->mpus[core], ctl, &req);
         if (hi >= end)
             return 0;
         uint64_t next = (hi | 0xFFF) + 1;

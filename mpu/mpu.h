@@ -345,6 +345,17 @@ struct mpu {
     uint16_t dense_slot[MPU_MAX_REGIONS];
     uint64_t dense_lo[MPU_MAX_REGIONS];
     uint64_t dense_end[MPU_MAX_REGIONS];   /* last byte + 1 */
+    /* A free stretch [gap_lo, gap_hi] that no enabled, non-empty effective
+     * region meets but gap_owner (a slot wholly inside it, or -1); empty
+     * when gap_lo > gap_hi.  A refill in gap_owner's range then knows its
+     * segment at once: that region alone, end to end, as a scan would find
+     * it.  A hypervisor mapping page after page of free memory through a
+     * transient region lands in the same stretch each time.  fresh is the
+     * slot enabled last (-1: none yet), the one worth finding such a
+     * stretch around; a refill checks it is still enabled. */
+    uint64_t gap_lo, gap_hi;
+    int gap_owner;
+    int fresh;
     /* Slots whose effective value or owner tag changed since the last
      * mpu_take_changed(): lets one observer (the hypervisor's accounting)
      * look at the slots that moved instead of all of them. */
@@ -426,11 +437,27 @@ uint64_t mpu_mpuir(const struct mpu *mpu);
 
 /* ---- Context synchronization ---------------------------------------------- */
 
+/* The work of a synchronization that finds writes pending (mpu_sync.c);
+ * called through mpu_context_sync only. */
+void mpu_apply_pending(struct mpu *mpu, uint64_t now);
+
 /* Make every register write so far effective (ISB, exception entry, ERET).
  * `now` is the core's cycle count; it drives the time-weighted statistics
- * and must not go backwards. */
-void mpu_context_sync(struct mpu *mpu, uint64_t now);
-void mpu_pair_context_sync(struct mpu_pair *pair, uint64_t now);
+ * and must not go backwards.  Inline: a hypervisor synchronizes at every
+ * ISB, and one MPU of the two at least has nothing pending. */
+static inline void mpu_context_sync(struct mpu *mpu, uint64_t now)
+{
+    mpu->stats.syncs++;
+    mpu->prselr_unsynced = false;
+    if (mpu->pending)
+        mpu_apply_pending(mpu, now);
+}
+
+static inline void mpu_pair_context_sync(struct mpu_pair *pair, uint64_t now)
+{
+    mpu_context_sync(&pair->el1, now);
+    mpu_context_sync(&pair->el2, now);
+}
 
 /* ---- Lookup --------------------------------------------------------------- */
 
@@ -507,6 +534,13 @@ bool mpu_lookup(struct mpu_pair *pair, const struct mpu_ctl *ctl,
 uint64_t mpu_lookup_same_until(const struct mpu_pair *pair, const struct mpu_ctl *ctl,
                                const struct mpu_req *req);
 
+/* mpu_lookup and, when it succeeds, mpu_lookup_same_until in one call:
+ * the same result, the same statistics and side effects, and *until set
+ * to what mpu_lookup_same_until would return right after (left alone on a
+ * fault).  An EL2 access that hits a cached region needs no second look. */
+bool mpu_lookup_until(struct mpu_pair *pair, const struct mpu_ctl *ctl,
+                      const struct mpu_req *req, struct mpu_result *res, uint64_t *until);
+
 /* Stage 2 only, for an EL1&0 access whose stage 1 was done elsewhere (VMSA
  * stage 1): `ipa` is the output of stage 1, `s1_attr` its MAIR attribute
  * byte and `s1_sh` its shareability.  Applies no check when HCR_EL2.VM is
@@ -521,14 +555,28 @@ bool mpu_stage2(struct mpu_pair *pair, const struct mpu_ctl *ctl,
  * Returns -1 if `slot` is not implemented. */
 int mpu_set_owner(struct mpu *mpu, unsigned slot, enum mpu_owner owner, uint32_t domid);
 /* Moves the set of slots changed since the last call into `out` (a bitmap,
- * bit s of word s / 64) and clears it; returns whether any slot changed. */
-bool mpu_take_changed(struct mpu *mpu, uint64_t out[MPU_MAX_REGIONS / 64]);
+ * bit s of word s / 64) and clears it; returns whether any slot changed.
+ * Inline: the hypervisor's accounting calls it at every synchronization. */
+static inline bool mpu_take_changed(struct mpu *mpu, uint64_t out[MPU_MAX_REGIONS / 64])
+{
+    uint64_t any = 0;
+    for (unsigned w = 0; w < MPU_MAX_REGIONS / 64; w++) {
+        out[w] = mpu->changed_slots[w];
+        any |= out[w];
+        mpu->changed_slots[w] = 0;
+    }
+    return any != 0;
+}
 
 /* Called for every slot whose effective state changes, at the
  * synchronization that makes the change effective.  NULL turns it off. */
 void mpu_set_observer(struct mpu *mpu, mpu_observer_fn fn, void *ctx);
 
-unsigned mpu_enabled_count(const struct mpu *mpu);
+/* Enabled effective regions now (region pressure). */
+static inline unsigned mpu_enabled_count(const struct mpu *mpu)
+{
+    return mpu->stats.enabled;
+}
 
 /* The segment index over the effective regions, brought up to date first. */
 const struct mpu_index *mpu_segments(struct mpu *mpu);

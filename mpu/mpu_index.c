@@ -148,31 +148,6 @@ unsigned mpu_index_find(const struct mpu_index *ix, uint64_t addr)
     return (unsigned)(p - ix->start);
 }
 
-void mpu_dense_update(struct mpu *mpu, unsigned slot)
-{
-    const struct mpu_region_meta *m = &mpu->meta[slot];
-    bool in = mpu_region_enabled(&mpu->effective[slot]) && m->lo <= m->hi;
-    unsigned k = mpu->dense_pos[slot];
-    if (in) {
-        if (!k) {
-            k = ++mpu->dense_n;
-            mpu->dense_pos[slot] = (uint16_t)k;
-            mpu->dense_slot[k - 1] = (uint16_t)slot;
-        }
-        mpu->dense_lo[k - 1] = m->lo;
-        mpu->dense_end[k - 1] = m->hi + 1;   /* hi < 2^48: no wrap */
-    } else if (k) {
-        /* the last entry takes the place of the one that leaves */
-        unsigned last = --mpu->dense_n;
-        unsigned moved = mpu->dense_slot[last];
-        mpu->dense_slot[k - 1] = (uint16_t)moved;
-        mpu->dense_lo[k - 1] = mpu->dense_lo[last];
-        mpu->dense_end[k - 1] = mpu->dense_end[last];
-        mpu->dense_pos[moved] = (uint16_t)k;
-        mpu->dense_pos[slot] = 0;
-    }
-}
-
 /* The segment around `addr` found by looking at every enabled region: its
  * label, and the nearest region boundaries on either side.  For a segment
  * of no region or of one region this is exactly the index's segment; an
@@ -213,14 +188,6 @@ static void scan_segment(const struct mpu *mpu, uint64_t addr, struct mpu_cache_
                                          : MPU_SEG_OVERLAP);
 }
 
-void mpu_cache_invalidate(struct mpu *mpu)
-{
-    for (unsigned c = 0; c < 2; c++)
-        for (unsigned w = 0; w < MPU_CACHE_WAYS; w++)
-            mpu->cache[c][w] = (struct mpu_cache_entry){.lo = UINT64_MAX, .span = 0,
-                                                        .region = MPU_SEG_NONE};
-}
-
 /* Whether the segment [e->lo, e->lo + e->span] is what a scan would find
  * again after changes within [lo, hi]: they neither cover it nor have a
  * boundary in it or at its ends (a region that ends just below it, or
@@ -232,22 +199,6 @@ static bool untouched(const struct mpu_cache_entry *e, uint64_t lo, uint64_t hi)
         return false;
     uint64_t last = e->lo + e->span;
     return lo > hi || hi + 1 < e->lo || (lo > last && lo - last > 1);
-}
-
-void mpu_cache_invalidate_after(struct mpu *mpu, uint64_t lo, uint64_t hi)
-{
-    const struct mpu_cache_entry *w0 = &mpu->cache[0][0];
-    if (!(w0->lo == UINT64_MAX && w0->span == 0)) {
-        /* segments found since the last change: only this one can touch them */
-        for (unsigned w = 0; w < MPU_CACHE_WAYS; w++)
-            mpu->kept[w] = mpu->cache[0][w];
-        mpu->kept_lo = lo;
-        mpu->kept_hi = hi;
-    } else {
-        mpu->kept_lo = lo < mpu->kept_lo ? lo : mpu->kept_lo;
-        mpu->kept_hi = hi > mpu->kept_hi ? hi : mpu->kept_hi;
-    }
-    mpu_cache_invalidate(mpu);
 }
 
 /* A kept data segment holding `addr` that no change came near, into `e`. */
@@ -266,6 +217,108 @@ static bool take_kept(const struct mpu *mpu, uint64_t addr, unsigned cls,
     return false;
 }
 
+/* The segment of an address inside region `slot` when no other enabled
+ * region meets it: the region end to end, which is what a scan finds. */
+static void whole_region(const struct mpu *mpu, unsigned slot, struct mpu_cache_entry *e)
+{
+    const struct mpu_region_meta *m = &mpu->meta[slot];
+    e->lo = m->lo;
+    e->span = m->hi - m->lo;
+    e->region = (int32_t)slot;
+}
+
+/* `addr` inside the owner of the free stretch, which then meets no other
+ * region (struct mpu). */
+static bool take_gap(const struct mpu *mpu, uint64_t addr, struct mpu_cache_entry *e)
+{
+    int o = mpu->gap_owner;
+    if (o < 0)
+        return false;
+    const struct mpu_region_meta *m = &mpu->meta[o];
+    if (addr - m->lo > m->hi - m->lo)
+        return false;
+    whole_region(mpu, (unsigned)o, e);
+    return true;
+}
+
+/* Whether enabled, non-empty region `slot` meets no other.  If so, the
+ * free stretch around it among the others becomes the one kept, with
+ * `slot` as its owner, so that the next region enabled in it is known
+ * alone without this pass.  One pass over the packed list, with no
+ * data-dependent branch (as in scan_segment). */
+static bool region_alone(struct mpu *mpu, unsigned slot)
+{
+    const struct mpu_region_meta *m = &mpu->meta[slot];
+    uint64_t rlo = m->lo, rend = m->hi + 1;   /* hi < 2^48: no wrap */
+    uint64_t lo = 0;              /* highest end at or below rlo */
+    uint64_t hi = UINT64_MAX;     /* lowest start at or above rend, minus 1 */
+    unsigned meets = 0;           /* regions meeting [rlo, rend): itself too */
+    for (unsigned k = 0; k < mpu->dense_n; k++) {
+        uint64_t klo = mpu->dense_lo[k], kend = mpu->dense_end[k];
+        uint64_t b = kend <= rlo ? kend : 0;
+        uint64_t n = klo >= rend ? klo - 1 : UINT64_MAX;
+        lo = b > lo ? b : lo;
+        hi = n < hi ? n : hi;
+        meets += (kend > rlo) & (klo < rend);
+    }
+    if (meets != 1)
+        return false;
+    mpu->gap_lo = lo;
+    mpu->gap_hi = hi;
+    mpu->gap_owner = (int)slot;
+    return true;
+}
+
+/* `addr` inside the region enabled last, when it meets no other. */
+static bool take_fresh(struct mpu *mpu, uint64_t addr, struct mpu_cache_entry *e)
+{
+    int f = mpu->fresh;
+    if (f < 0 || f == mpu->gap_owner || !mpu->dense_pos[f])
+        return false;
+    const struct mpu_region_meta *m = &mpu->meta[f];
+    if (addr - m->lo > m->hi - m->lo || !region_alone(mpu, (unsigned)f))
+        return false;
+    whole_region(mpu, (unsigned)f, e);
+    return true;
+}
+
+/* The permissions and attributes of the entry's region, if it has one. */
+static inline const struct mpu_cache_entry *with_meta(const struct mpu *mpu,
+                                                      struct mpu_cache_entry *e)
+{
+    if (e->region >= 0) {
+        const struct mpu_region_meta *m = &mpu->meta[e->region];
+        e->perm = m->perm;
+        e->attrindx = m->attrindx;
+        e->sh = m->sh;
+    } else {
+        e->perm = 0;
+        e->attrindx = 0;
+        e->sh = 0;
+    }
+    return e;
+}
+
+/* The segment the long way: a pass over the packed regions while the
+ * index is stale, the index otherwise.  Out of line, and reached by a
+ * tail call, so that the refills served from what is kept need no stack
+ * frame. */
+static __attribute__((noinline)) const struct mpu_cache_entry *
+refill_slow(struct mpu *mpu, uint64_t addr, struct mpu_cache_entry *e, bool stale)
+{
+    if (stale) {
+        if (!take_fresh(mpu, addr, e))
+            scan_segment(mpu, addr, e);
+    } else {
+        const struct mpu_index *ix = mpu_segments(mpu);
+        unsigned s = mpu_index_find(ix, addr);
+        e->lo = ix->start[s];
+        e->span = (s + 1 < ix->nseg ? ix->start[s + 1] - 1 : UINT64_MAX) - ix->start[s];
+        e->region = ix->region[s];
+    }
+    return with_meta(mpu, e);
+}
+
 const struct mpu_cache_entry *mpu_cache_refill(struct mpu *mpu, uint64_t addr, unsigned cls)
 {
     struct mpu_cache_entry *c = mpu->cache[cls];
@@ -277,26 +330,12 @@ const struct mpu_cache_entry *mpu_cache_refill(struct mpu *mpu, uint64_t addr, u
     }
     mpu->stats.cache_misses++;
     c[1] = old;
-    if (mpu->index_stale && mpu->stale_misses < MPU_STALE_SCANS) {
+    bool stale = mpu->index_stale && mpu->stale_misses < MPU_STALE_SCANS;
+    if (stale) {
         mpu->stale_misses++;
-        if (!take_kept(mpu, addr, cls, &c[0]))
-            scan_segment(mpu, addr, &c[0]);
-    } else {
-        const struct mpu_index *ix = mpu_segments(mpu);
-        unsigned s = mpu_index_find(ix, addr);
-        c[0].lo = ix->start[s];
-        c[0].span = (s + 1 < ix->nseg ? ix->start[s + 1] - 1 : UINT64_MAX) - ix->start[s];
-        c[0].region = ix->region[s];
+        /* each of these finds what scan_segment would, only sooner */
+        if (take_gap(mpu, addr, &c[0]) || take_kept(mpu, addr, cls, &c[0]))
+            return with_meta(mpu, &c[0]);
     }
-    if (c[0].region >= 0) {
-        const struct mpu_region_meta *m = &mpu->meta[c[0].region];
-        c[0].perm = m->perm;
-        c[0].attrindx = m->attrindx;
-        c[0].sh = m->sh;
-    } else {
-        c[0].perm = 0;
-        c[0].attrindx = 0;
-        c[0].sh = 0;
-    }
-    return &c[0];
+    return refill_slow(mpu, addr, &c[0], stale);
 }

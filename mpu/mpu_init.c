@@ -39,6 +39,10 @@ int mpu_init(struct mpu *mpu, enum mpu_regime regime, unsigned nregions,
     mpu_cache_invalidate(mpu);
     mpu->kept_lo = 0;             /* every address changed: nothing kept serves */
     mpu->kept_hi = UINT64_MAX;
+    mpu->gap_lo = UINT64_MAX;     /* no free stretch known yet */
+    mpu->gap_hi = 0;
+    mpu->gap_owner = -1;
+    mpu->fresh = -1;
     mpu_stats_reset(mpu);
     return 0;
 }
@@ -74,17 +78,6 @@ int mpu_set_owner(struct mpu *mpu, unsigned slot, enum mpu_owner owner, uint32_t
     mpu->owner[slot] = (uint8_t)owner;
     mpu->owner_domid[slot] = domid;
     return 0;
-}
-
-bool mpu_take_changed(struct mpu *mpu, uint64_t out[MPU_MAX_REGIONS / 64])
-{
-    uint64_t any = 0;
-    for (unsigned w = 0; w < MPU_MAX_REGIONS / 64; w++) {
-        out[w] = mpu->changed_slots[w];
-        any |= out[w];
-        mpu->changed_slots[w] = 0;
-    }
-    return any != 0;
 }
 
 void mpu_set_observer(struct mpu *mpu, mpu_observer_fn fn, void *ctx)

@@ -74,14 +74,65 @@ static inline void mpu_region_decode_with(const struct mpu_region *r, uint32_t p
 /* mpu_index.c */
 void mpu_index_build(struct mpu *mpu);
 unsigned mpu_index_find(const struct mpu_index *ix, uint64_t addr);
-void mpu_cache_invalidate(struct mpu *mpu);
+/* Empties both ways of both caches.  Inline, as the next one: every
+ * synchronization that changes a region calls them. */
+static inline void mpu_cache_invalidate(struct mpu *mpu)
+{
+    for (unsigned c = 0; c < 2; c++)
+        for (unsigned w = 0; w < MPU_CACHE_WAYS; w++) {
+            /* the rest of an entry is only read when region >= 0 */
+            mpu->cache[c][w].lo = UINT64_MAX;
+            mpu->cache[c][w].span = 0;
+            mpu->cache[c][w].region = MPU_SEG_NONE;
+        }
+}
+
 /* After a change whose regions (before and after) all lie in [lo, hi]
  * (lo > hi: none that was or is enabled): keeps the cached data segments
  * for later refills (see struct mpu), then invalidates the cache. */
-void mpu_cache_invalidate_after(struct mpu *mpu, uint64_t lo, uint64_t hi);
+static inline void mpu_cache_invalidate_after(struct mpu *mpu, uint64_t lo, uint64_t hi)
+{
+    const struct mpu_cache_entry *w0 = &mpu->cache[0][0];
+    if (!(w0->lo == UINT64_MAX && w0->span == 0)) {
+        /* segments found since the last change: only this one can touch them */
+        for (unsigned w = 0; w < MPU_CACHE_WAYS; w++)
+            mpu->kept[w] = mpu->cache[0][w];
+        mpu->kept_lo = lo;
+        mpu->kept_hi = hi;
+    } else {
+        mpu->kept_lo = lo < mpu->kept_lo ? lo : mpu->kept_lo;
+        mpu->kept_hi = hi > mpu->kept_hi ? hi : mpu->kept_hi;
+    }
+    mpu_cache_invalidate(mpu);
+}
+
 /* Brings slot's entry in the packed region list up to date with its
- * effective value and meta (call after either changes). */
-void mpu_dense_update(struct mpu *mpu, unsigned slot);
+ * effective value and meta (call after either changes).  Inline: a
+ * synchronization calls it for every slot it changes. */
+static inline void mpu_dense_update(struct mpu *mpu, unsigned slot)
+{
+    const struct mpu_region_meta *m = &mpu->meta[slot];
+    bool in = mpu_region_enabled(&mpu->effective[slot]) && m->lo <= m->hi;
+    unsigned k = mpu->dense_pos[slot];
+    if (in) {
+        if (!k) {
+            k = ++mpu->dense_n;
+            mpu->dense_pos[slot] = (uint16_t)k;
+            mpu->dense_slot[k - 1] = (uint16_t)slot;
+        }
+        mpu->dense_lo[k - 1] = m->lo;
+        mpu->dense_end[k - 1] = m->hi + 1;   /* hi < 2^48: no wrap */
+    } else if (k) {
+        /* the last entry takes the place of the one that leaves */
+        unsigned last = --mpu->dense_n;
+        unsigned moved = mpu->dense_slot[last];
+        mpu->dense_slot[k - 1] = (uint16_t)moved;
+        mpu->dense_lo[k - 1] = mpu->dense_lo[last];
+        mpu->dense_end[k - 1] = mpu->dense_end[last];
+        mpu->dense_pos[moved] = (uint16_t)k;
+        mpu->dense_pos[slot] = 0;
+    }
+}
 /* Second way, then the index; counts a miss when the index is searched. */
 const struct mpu_cache_entry *mpu_cache_refill(struct mpu *mpu, uint64_t addr, unsigned cls);
 
@@ -159,7 +210,29 @@ static inline enum mpu_fault_kind mpu_stage_check(struct mpu *mpu, uint64_t addr
 
 /* mpu_stats.c */
 void mpu_stats_reset(struct mpu *mpu);
-void mpu_stats_set_enabled(struct mpu *mpu, unsigned enabled, uint64_t now);
-void mpu_stats_owner_delta(struct mpu *mpu, enum mpu_owner owner, int delta);
+/* Both inline: a synchronization that enables or disables a slot calls
+ * them, and they are a few instructions each. */
+static inline void mpu_stats_set_enabled(struct mpu *mpu, unsigned enabled, uint64_t now)
+{
+    struct mpu_stats *s = &mpu->stats;
+    if (now > s->last_cycle) {
+        s->enabled_cycles += (double)s->enabled * (double)(now - s->last_cycle);
+        s->last_cycle = now;
+    }
+    s->enabled = enabled;
+    if (enabled > s->peak)
+        s->peak = enabled;
+}
+
+static inline void mpu_stats_owner_delta(struct mpu *mpu, enum mpu_owner owner, int delta)
+{
+    struct mpu_stats *s = &mpu->stats;
+    unsigned o = (unsigned)owner < MPU_OWNER_COUNT ? (unsigned)owner : MPU_OWNER_OTHER;
+    if (delta < 0 && s->enabled_by_owner[o] == 0)
+        return;
+    s->enabled_by_owner[o] = (unsigned)((int)s->enabled_by_owner[o] + delta);
+    if (s->enabled_by_owner[o] > s->peak_by_owner[o])
+        s->peak_by_owner[o] = s->enabled_by_owner[o];
+}
 
 #endif

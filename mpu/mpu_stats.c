@@ -10,34 +10,6 @@ void mpu_stats_reset(struct mpu *mpu)
     memset(&mpu->stats, 0, sizeof mpu->stats);
 }
 
-void mpu_stats_set_enabled(struct mpu *mpu, unsigned enabled, uint64_t now)
-{
-    struct mpu_stats *s = &mpu->stats;
-    if (now > s->last_cycle) {
-        s->enabled_cycles += (double)s->enabled * (double)(now - s->last_cycle);
-        s->last_cycle = now;
-    }
-    s->enabled = enabled;
-    if (enabled > s->peak)
-        s->peak = enabled;
-}
-
-void mpu_stats_owner_delta(struct mpu *mpu, enum mpu_owner owner, int delta)
-{
-    struct mpu_stats *s = &mpu->stats;
-    unsigned o = (unsigned)owner < MPU_OWNER_COUNT ? (unsigned)owner : MPU_OWNER_OTHER;
-    if (delta < 0 && s->enabled_by_owner[o] == 0)
-        return;
-    s->enabled_by_owner[o] = (unsigned)((int)s->enabled_by_owner[o] + delta);
-    if (s->enabled_by_owner[o] > s->peak_by_owner[o])
-        s->peak_by_owner[o] = s->enabled_by_owner[o];
-}
-
-unsigned mpu_enabled_count(const struct mpu *mpu)
-{
-    return mpu->stats.enabled;
-}
-
 double mpu_mean_enabled(const struct mpu *mpu, uint64_t now)
 {
     const struct mpu_stats *s = &mpu->stats;

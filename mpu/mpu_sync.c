@@ -17,8 +17,6 @@ static bool same_region(const struct mpu_region *a, const struct mpu_region *b)
 /* Tell the observer about a slot whose effective value changed. */
 static void report(struct mpu *mpu, unsigned slot, uint64_t now)
 {
-    if (!mpu->observer)
-        return;
     const struct mpu_region *r = &mpu->effective[slot];
     struct mpu_event ev = {
         .cycle = now,
@@ -41,14 +39,33 @@ struct hull {
 
 /* An empty region (lo > hi) is in no lookup's way; alone it leaves the
  * hull empty too. */
-static void hull_add(struct hull *h, const struct mpu_region_meta *m)
+static inline void hull_add(struct hull *h, const struct mpu_region_meta *m)
 {
     h->lo = m->lo < h->lo ? m->lo : h->lo;
     h->hi = m->hi > h->hi ? m->hi : h->hi;
 }
 
+/* Keeps the free stretch (struct mpu) true of slot i, which has just
+ * become enabled as `m`: a region that leaves, or shrinks, only frees
+ * memory, so this is the one case to look at.  The first region to land
+ * wholly inside a stretch with no owner becomes its owner; any other that
+ * meets the stretch ends it. */
+static inline void gap_note_enabled(struct mpu *mpu, unsigned i,
+                                    const struct mpu_region_meta *m)
+{
+    if (m->lo > m->hi || m->hi < mpu->gap_lo || m->lo > mpu->gap_hi)
+        return;   /* empty, or clear of the stretch */
+    if (mpu->gap_owner < 0 && m->lo >= mpu->gap_lo && m->hi <= mpu->gap_hi) {
+        mpu->gap_owner = (int)i;
+        return;
+    }
+    mpu->gap_lo = UINT64_MAX;
+    mpu->gap_hi = 0;
+    mpu->gap_owner = -1;
+}
+
 /* Makes slot i's written value effective; returns whether it changed. */
-static bool apply_slot(struct mpu *mpu, unsigned i, uint64_t now, struct hull *h)
+static inline bool apply_slot(struct mpu *mpu, unsigned i, uint64_t now, struct hull *h)
 {
     struct mpu_region *eff = &mpu->effective[i];
     const struct mpu_region *wr = &mpu->written[i];
@@ -56,15 +73,22 @@ static bool apply_slot(struct mpu *mpu, unsigned i, uint64_t now, struct hull *h
         return false;
     mpu->changed_slots[i / 64] |= 1ull << (i % 64);
     bool was = mpu_region_enabled(eff), is = mpu_region_enabled(wr);
-    if (was)
-        hull_add(h, &mpu->meta[i]);
+    struct mpu_region_meta *m = &mpu->meta[i];
+    if (was) {
+        hull_add(h, m);
+        if (mpu->gap_owner == (int)i)
+            mpu->gap_owner = -1;
+    }
     *eff = *wr;
     _Static_assert((MPU_PRBAR_AP_MASK | MPU_PRBAR_XN_MASK) == MPU_PERM_CODES - 1,
                    "perm_of is indexed by AP:XN");
-    mpu_region_decode_with(eff, mpu->perm_of[eff->prbar & (MPU_PERM_CODES - 1)],
-                           &mpu->meta[i]);
-    if (is)
-        hull_add(h, &mpu->meta[i]);
+    mpu_region_decode_with(eff, mpu->perm_of[eff->prbar & (MPU_PERM_CODES - 1)], m);
+    if (is) {
+        hull_add(h, m);
+        gap_note_enabled(mpu, i, m);
+        if (m->lo <= m->hi)
+            mpu->fresh = (int)i;
+    }
     mpu_dense_update(mpu, i);
     if (was != is) {
         mpu->enabled_slots[i / 64] ^= 1ull << (i % 64);
@@ -73,22 +97,24 @@ static bool apply_slot(struct mpu *mpu, unsigned i, uint64_t now, struct hull *h
         mpu_stats_set_enabled(mpu, mpu->stats.enabled + (is ? 1u : 0u) - (was ? 1u : 0u), now);
     }
     /* a disabled slot being prepared is not a change anyone sees */
-    if (was || is)
+    if (mpu->observer && (was || is))
         report(mpu, i, now);
     return true;
 }
 
 /* Out of line: most synchronizations find nothing pending (the EL1 MPU at
- * every ISB of a hypervisor), and return at once. */
-static __attribute__((noinline)) void apply_pending(struct mpu *mpu, uint64_t now)
+ * every ISB of a hypervisor), and mpu_context_sync returns at once. */
+void mpu_apply_pending(struct mpu *mpu, uint64_t now)
 {
     mpu->pending = false;
 
     /* Only the slots written since the last synchronization can differ;
-     * they are visited in slot order, as observers expect. */
+     * they are visited in slot order, as observers expect.  Words past the
+     * implemented slots are never written. */
     bool changed = false;
     struct hull h = {UINT64_MAX, 0};
-    for (unsigned w = 0; w < MPU_MAX_REGIONS / 64; w++) {
+    unsigned nwords = (mpu->nregions + 63) / 64;
+    for (unsigned w = 0; w < nwords; w++) {
         uint64_t bits = mpu->pending_slots[w];
         mpu->pending_slots[w] = 0;
         for (; bits; bits &= bits - 1)
@@ -100,18 +126,4 @@ static __attribute__((noinline)) void apply_pending(struct mpu *mpu, uint64_t no
     mpu->index_stale = true;
     mpu->stale_misses = 0;
     mpu_cache_invalidate_after(mpu, h.lo, h.hi);
-}
-
-void mpu_context_sync(struct mpu *mpu, uint64_t now)
-{
-    mpu->stats.syncs++;
-    mpu->prselr_unsynced = false;
-    if (mpu->pending)
-        apply_pending(mpu, now);
-}
-
-void mpu_pair_context_sync(struct mpu_pair *pair, uint64_t now)
-{
-    mpu_context_sync(&pair->el1, now);
-    mpu_context_sync(&pair->el2, now);
 }

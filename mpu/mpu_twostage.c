@@ -219,6 +219,36 @@ uint64_t mpu_lookup_same_until(const struct mpu_pair *pair, const struct mpu_ctl
     return e->lo + e->span;   /* span is at most UINT64_MAX - lo: no wrap */
 }
 
+bool mpu_lookup_until(struct mpu_pair *pair, const struct mpu_ctl *ctl,
+                      const struct mpu_req *req, struct mpu_result *res, uint64_t *until)
+{
+    /* An EL2 access on the fast path has its segment in hand: no second
+     * look at the cache.  The lookup is the one mpu_lookup makes, so a
+     * refill here is the refill it would make, and anything off the fast
+     * path is handed to it with the entry already in the first way. */
+    if (req->el >= 2 && ctl->el2_m) {
+        struct mpu *mpu = &pair->el2;
+        const struct mpu_cache_entry *e;
+        uint8_t attr;
+        if (fast_stage(mpu, req->addr, (unsigned)req->type, req->type == MPU_ACC_EXEC,
+                       mpu_nibble(MPU_VIEW_OWN, ctl->el2_wxn), ctl->mair_el2, &e, &attr)) {
+            res->ok = true;
+            res->pa = req->addr;
+            res->kind = MPU_FAULT_NONE;
+            res->s1_region = (int16_t)e->region;
+            res->s2_region = -1;
+            res->attr = attr;
+            res->sh = final_sh(attr, e->sh);
+            *until = e->lo + e->span;   /* span is at most UINT64_MAX - lo: no wrap */
+            return true;
+        }
+    }
+    if (!mpu_lookup(pair, ctl, req, res))
+        return false;
+    *until = mpu_lookup_same_until(pair, ctl, req);
+    return true;
+}
+
 bool mpu_stage2(struct mpu_pair *pair, const struct mpu_ctl *ctl,
                 const struct mpu_req *req, uint64_t ipa, uint8_t s1_attr,
                 uint8_t s1_sh, struct mpu_result *res)

@@ -5,7 +5,9 @@
  *     same effective regions after a synchronization, same counts;
  *   - lookups right after a change (answered by a scan of the enabled
  *     regions while the index is stale) against lookups once the index is
- *     rebuilt, over random layouts with overlaps, gaps and regions leaving;
+ *     rebuilt, over random layouts with overlaps, gaps and regions leaving,
+ *     and the segments cached while a transient region comes and goes;
+ *   - mpu_lookup_until against mpu_lookup then mpu_lookup_same_until;
  *   - binary-trace numbers of every length (the word-at-a-time decode)
  *     against the values written. */
 #include <check.h>
@@ -183,6 +185,159 @@ START_TEST(stale_scans_answer_as_the_index)
 }
 END_TEST
 
+/* The cached segment of one EL2 data read at `addr` (after looking it up). */
+static struct mpu_cache_entry segment_of(struct mpu_pair *p, uint64_t addr)
+{
+    (void)outcome(p, addr);
+    return p->el2.cache[0][0];
+}
+
+/* A hypervisor mapping page after page through a transient slot, among a
+ * few fixed regions that now and then change too: the refill that knows
+ * the transient region alone (kept free stretch, or one pass around the
+ * region just enabled) must cache the very segment the index holds, since
+ * the segment decides later hits and misses. */
+START_TEST(transient_maps_cache_the_index_segment)
+{
+    static struct mpu_pair p, q;
+    struct msa_error err = {{0}};
+    ck_assert_int_eq(mpu_pair_init(&p, 4, 24, NULL, &err), 0);
+    ck_assert_int_eq(mpu_pair_init(&q, 4, 24, NULL, &err), 0);
+    rng_state = 0x13198A2E03707344ull;
+    enum { TRANSIENT = 20 };
+    unsigned owned = 0, alone = 0, compared = 0;
+    for (unsigned slot = 0; slot < 8; slot++) {
+        uint64_t lo = (uint64_t)slot << 24;
+        program(&p.el2, slot, lo, lo + (1u << 20) - 1, true);
+        program(&q.el2, slot, lo, lo + (1u << 20) - 1, true);
+    }
+    for (unsigned round = 0; round < 3000; round++) {
+        /* now and then a fixed region moves, grows into the free memory
+         * or leaves, in the same synchronization as the map or alone */
+        if (rng() % 8 == 0) {
+            unsigned slot = (unsigned)(rng() % 10);
+            uint64_t lo = (rng() % 512) << 18, hi = lo + ((rng() % 64) + 1) * 4096 - 1;
+            bool en = rng() % 4 != 0;
+            program(&p.el2, slot, lo, hi, en);
+            program(&q.el2, slot, lo, hi, en);
+            if (rng() % 2) {
+                mpu_pair_context_sync(&p, round);
+                mpu_pair_context_sync(&q, round);
+            }
+        }
+        /* map a page: mostly in free memory, sometimes onto a region,
+         * sometimes a second transient page at once */
+        uint64_t page = (rng() % (1u << 15)) << 12;
+        program(&p.el2, TRANSIENT, page, page + 4095, true);
+        program(&q.el2, TRANSIENT, page, page + 4095, true);
+        if (rng() % 16 == 0) {
+            program(&p.el2, TRANSIENT + 1, page + 4096, page + 8191, true);
+            program(&q.el2, TRANSIENT + 1, page + 4096, page + 8191, true);
+        }
+        mpu_pair_context_sync(&p, round);
+        mpu_pair_context_sync(&q, round);
+        owned += p.el2.gap_owner == TRANSIENT;
+        (void)mpu_segments(&q.el2);
+        /* the page, then somewhere else (a source elsewhere), then the
+         * page again from the other way */
+        uint64_t addrs[3] = {page + (rng() % 4096), (rng() % (1u << 15)) << 12,
+                             page + (rng() % 4096)};
+        for (unsigned a = 0; a < 3; a++) {
+            struct mpu_cache_entry want = segment_of(&q, addrs[a]);
+            struct mpu_cache_entry got = segment_of(&p, addrs[a]);
+            ck_assert_int_eq(got.region, want.region);
+            if (want.region == MPU_SEG_OVERLAP)
+                continue;   /* a scan may cut an overlap narrower */
+            ck_assert_uint_eq(got.lo, want.lo);
+            ck_assert_uint_eq(got.span, want.span);
+            compared++;
+        }
+        alone += p.el2.gap_owner == TRANSIENT;
+        ck_assert_uint_eq(p.el2.stats.cache_misses, q.el2.stats.cache_misses);
+        /* unmap */
+        program(&p.el2, TRANSIENT, page, page + 4095, false);
+        program(&q.el2, TRANSIENT, page, page + 4095, false);
+        program(&p.el2, TRANSIENT + 1, 0, 4095, false);
+        program(&q.el2, TRANSIENT + 1, 0, 4095, false);
+        mpu_pair_context_sync(&p, round);
+        mpu_pair_context_sync(&q, round);
+    }
+    /* both shortcuts were taken, and often */
+    ck_assert_uint_gt(owned, 400);
+    ck_assert_uint_gt(alone, owned + 1000);
+    ck_assert_uint_gt(compared, 6000);
+}
+END_TEST
+
+/* ---- One call for the lookup and the range it holds for --------------------- */
+
+static void random_layout(struct mpu *a, struct mpu *b, unsigned n)
+{
+    for (unsigned k = 0; k < n; k++) {
+        unsigned slot = (unsigned)(rng() % 12);
+        uint64_t lo = (rng() % 64) << 12, hi = lo + ((rng() % 8) + 1) * 4096 - 1;
+        uint64_t bar = mpu_prbar(lo, (unsigned)(rng() % 4), (unsigned)(rng() % 4),
+                                 (unsigned)(rng() % 4));
+        uint64_t lar = mpu_prlar(hi, (unsigned)(rng() % 8), rng() % 4 != 0);
+        struct mpu *m[2] = {a, b};
+        for (unsigned i = 0; i < 2; i++) {
+            mpu_reg_write(m[i], MPU_ID_PRSELR, 0, slot);
+            mpu_reg_write_region(m[i], 0, bar, lar);
+        }
+    }
+}
+
+START_TEST(lookup_until_is_lookup_then_same_until)
+{
+    static struct mpu_pair p, q;
+    struct msa_error err = {{0}};
+    ck_assert_int_eq(mpu_pair_init(&p, 12, 12, NULL, &err), 0);
+    ck_assert_int_eq(mpu_pair_init(&q, 12, 12, NULL, &err), 0);
+    rng_state = 0xA4093822299F31D0ull;
+    unsigned promised = 0, faults = 0;
+    for (unsigned round = 0; round < 2000; round++) {
+        random_layout(&p.el1, &q.el1, (unsigned)(rng() % 3));
+        random_layout(&p.el2, &q.el2, (unsigned)(rng() % 3));
+        if (rng() % 4) {   /* otherwise the writes stay pending */
+            mpu_pair_context_sync(&p, round);
+            mpu_pair_context_sync(&q, round);
+        }
+        struct mpu_ctl ctl;
+        uint64_t bits = rng();
+        mpu_ctl_from_regs(&ctl, (bits & 1) | (bits & (1u << 17)) | (bits & (1u << 19)),
+                          ((bits >> 1) & 1) | ((bits >> 2) & (1u << 17)) |
+                              ((bits >> 3) & (1u << 19)),
+                          (bits >> 4) & 1, 0, rng(), rng());
+        for (unsigned a = 0; a < 6; a++) {
+            static const enum mpu_access types[4] = {MPU_ACC_READ, MPU_ACC_WRITE,
+                                                     MPU_ACC_RMW, MPU_ACC_EXEC};
+            struct mpu_req req = {.addr = (rng() % (80ull << 12)) & ~3ull,
+                                  .type = types[rng() % 4],
+                                  .el = (uint8_t)(rng() % 4 ? 2 : rng() % 2),
+                                  .unprivileged = rng() % 8 == 0};
+            struct mpu_result rp, rq;
+            memset(&rp, 0, sizeof rp);
+            memset(&rq, 0, sizeof rq);
+            uint64_t until_p = 1, until_q = 1;
+            bool okp = mpu_lookup_until(&p, &ctl, &req, &rp, &until_p);
+            bool okq = mpu_lookup(&q, &ctl, &req, &rq);
+            if (okq)
+                until_q = mpu_lookup_same_until(&q, &ctl, &req);
+            ck_assert_int_eq(okp, okq);
+            ck_assert_mem_eq(&rp, &rq, sizeof rp);
+            ck_assert_uint_eq(until_p, until_q);
+            promised += okq && until_q > req.addr;
+            faults += !okq;
+        }
+        ck_assert_mem_eq(&p.el1.stats, &q.el1.stats, sizeof p.el1.stats);
+        ck_assert_mem_eq(&p.el2.stats, &q.el2.stats, sizeof p.el2.stats);
+        ck_assert_mem_eq(p.el2.cache, q.el2.cache, sizeof p.el2.cache);
+    }
+    ck_assert_uint_gt(promised, 400);
+    ck_assert_uint_gt(faults, 2000);
+}
+END_TEST
+
 /* ---- Binary-trace numbers of every length --------------------------------- */
 
 START_TEST(numbers_of_every_length_round_trip)
@@ -245,6 +400,8 @@ int main(void)
     tcase_add_test(tc, direct_registers_equal_msr_mrs);
     tcase_add_test(tc, mpuir_and_the_counts_by_name);
     tcase_add_test(tc, stale_scans_answer_as_the_index);
+    tcase_add_test(tc, transient_maps_cache_the_index_segment);
+    tcase_add_test(tc, lookup_until_is_lookup_then_same_until);
     tcase_add_test(tc, numbers_of_every_length_round_trip);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

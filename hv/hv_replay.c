@@ -15,15 +15,23 @@
 /* An event that does not fit the model: bad input, exit status 2. */
 #define bad(err, ...) (msa_error_set((err), __VA_ARGS__), HV_RUN_BAD_INPUT)
 
-static int check_core(const struct hv *hv, const struct hv_event *ev, bool all_ok,
-                      struct msa_error *err)
+/* Out of line, so that the per-event path keeps nothing for the message. */
+static __attribute__((noinline, cold)) int no_such_core(const struct hv *hv,
+                                                        const struct hv_event *ev,
+                                                        struct msa_error *err)
+{
+    return bad(err, "%s on core %" PRIu32 ": the platform has %u core%s",
+               hv_ev_kind_name((enum hv_ev_kind)ev->kind), ev->core, hv->ncores,
+               hv->ncores == 1 ? "" : "s");
+}
+
+static inline int check_core(const struct hv *hv, const struct hv_event *ev, bool all_ok,
+                             struct msa_error *err)
 {
     if (ev->core == HV_ALL_CORES && all_ok)
         return 0;
     if (ev->core >= hv->ncores)
-        return bad(err, "%s on core %" PRIu32 ": the platform has %u core%s",
-                   hv_ev_kind_name((enum hv_ev_kind)ev->kind), ev->core, hv->ncores,
-                   hv->ncores == 1 ? "" : "s");
+        return no_such_core(hv, ev, err);
     return 0;
 }
 
@@ -139,29 +147,35 @@ static int replay_unmap_page(struct hv *hv, struct hv_tracer *t, const struct hv
     return 0;
 }
 
-/* The core's own memory work: a copy, a cache clean, or a guest's memory
- * read, written or zeroed at EL2 (access: the same checks and charges as
- * the run made, the bytes going to a scratch buffer, a page at a time: a
- * replay has no guest data). */
-static int core_memory_work(struct hv *hv, const struct hv_event *ev)
+/* A guest's memory read, written or zeroed at EL2 (access): the same
+ * checks and charges as the run made, the bytes going to a scratch buffer,
+ * a page at a time (a replay has no guest data).  Out of line, so that
+ * copies and cleans do not set up its buffer. */
+static __attribute__((noinline)) int core_access(struct hv *hv, const struct hv_event *ev,
+                                                 uint64_t dst)
 {
-    uint64_t dst = hv_trace_va_of(hv, ev->core, ev->a);
+    uint8_t scratch[4096];
+    memset(scratch, 0, sizeof scratch);
+    int rc = 0;
+    for (uint64_t done = 0; rc == 0 && done < ev->c; done += sizeof scratch) {
+        uint64_t n = ev->c - done < sizeof scratch ? ev->c - done : sizeof scratch;
+        rc = hv_core_access(hv, ev->core, dst + done, scratch, n, (enum hv_access)ev->flags);
+    }
+    return rc;
+}
+
+/* The core's own memory work: a copy, a cache clean, or an access. */
+static int core_memory_work(struct hv *hv, struct hv_tracer *t, const struct hv_event *ev)
+{
+    uint64_t dst = hv_trace_va_of(t, ev->core, ev->a);
     switch ((enum hv_ev_kind)ev->kind) {
     case HV_EV_COPY:
-        return hv_core_copy(hv, ev->core, dst, hv_trace_va_of(hv, ev->core, ev->b), ev->c);
+        return hv_core_copy(hv, ev->core, dst, hv_trace_va_of(t, ev->core, ev->b), ev->c);
     case HV_EV_CLEAN:
         hv_core_clean(hv, ev->core, dst, ev->c);
         return 0;
-    default: {
-        uint8_t scratch[4096];
-        memset(scratch, 0, sizeof scratch);
-        int rc = 0;
-        for (uint64_t done = 0; rc == 0 && done < ev->c; done += sizeof scratch) {
-            uint64_t n = ev->c - done < sizeof scratch ? ev->c - done : sizeof scratch;
-            rc = hv_core_access(hv, ev->core, dst + done, scratch, n, (enum hv_access)ev->flags);
-        }
-        return rc;
-    }
+    default:
+        return core_access(hv, ev, dst);
     }
 }
 
@@ -175,7 +189,7 @@ static int replay_copy(struct hv *hv, struct hv_tracer *t, const struct hv_event
         t->rs.skipped++;
         return 0;
     }
-    int rc = core_memory_work(hv, ev);
+    int rc = core_memory_work(hv, t, ev);
     if (t->depth) {
         inner_result(t, rc);
         return 0;

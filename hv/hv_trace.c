@@ -159,28 +159,30 @@ int hv_call_map(struct hv *hv, enum hv_op kind, const struct hv_map_req *req)
     return hv->mod->map(hv->state, &hv->hal, req);
 }
 
+/* hv_held_by_pa's other direction. */
 static struct held_page *held_by_va(struct hv_tracer *t, unsigned core, uint64_t va)
 {
-    for (unsigned i = t ? t->npages : 0; i-- > 0;)
-        if (t->pages[i].core == core && va - t->pages[i].va < HV_PAGE_SIZE)
-            return &t->pages[i];
+    if (!t)
+        return NULL;
+    for (struct held_page *h = t->pages + t->npages; h-- != t->pages;)
+        if (va - h->va < HV_PAGE_SIZE && h->core == core)
+            return h;
     return NULL;
 }
 
-struct held_page *hv_held_by_pa(struct hv_tracer *t, unsigned core, uint64_t pa)
+/* A page's event, out of line: the primitives below then need no stack
+ * for an event when nothing is recorded. */
+static __attribute__((noinline)) void emit_page(struct hv *hv, enum hv_ev_kind kind,
+                                                unsigned core, uint64_t pa)
 {
-    for (unsigned i = t ? t->npages : 0; i-- > 0;)
-        if (t->pages[i].core == core && pa - t->pages[i].pa < HV_PAGE_SIZE)
-            return &t->pages[i];
-    return NULL;
+    struct hv_event ev = {.kind = (uint8_t)kind, .core = core, .domain = -1, .a = pa};
+    emit(hv, &ev);
 }
 
 int hv_call_map_domain_page(struct hv *hv, unsigned core, uint64_t pa, uint64_t *va)
 {
-    if (recording(hv)) {
-        struct hv_event ev = {.kind = HV_EV_MAP_DOMAIN_PAGE, .core = core, .domain = -1, .a = pa};
-        emit(hv, &ev);
-    }
+    if (recording(hv))
+        emit_page(hv, HV_EV_MAP_DOMAIN_PAGE, core, pa);
     *va = pa;
     int rc = hv->mod->map_domain_page
                  ? hv->mod->map_domain_page(hv->state, &hv->hal, core, pa, va)
@@ -194,19 +196,35 @@ int hv_call_map_domain_page(struct hv *hv, unsigned core, uint64_t pa, uint64_t 
     return rc;
 }
 
-int hv_call_unmap_domain_page(struct hv *hv, unsigned core, uint64_t va)
+/* The release of a page (its entry in the table of held pages gone) and
+ * the module's unmap. */
+static inline int unmap_page(struct hv *hv, struct hv_tracer *t, struct held_page *h,
+                             unsigned core, uint64_t va)
 {
-    struct hv_tracer *t = hv->tracer;
-    struct held_page *h = held_by_va(t, core, va);
-    if (recording(hv)) {
-        struct hv_event ev = {.kind = HV_EV_UNMAP_DOMAIN_PAGE, .core = core, .domain = -1,
-                              .a = h ? h->pa + (va - h->va) : va};
-        emit(hv, &ev);
-    }
     if (h)
         *h = t->pages[--t->npages];
     return hv->mod->unmap_domain_page ? hv->mod->unmap_domain_page(hv->state, &hv->hal, core, va)
                                       : HV_ERR_NOTSUP;
+}
+
+/* An unmap that is recorded: its event, then the unmap.  Out of line, so
+ * that an unmap that is not recorded reaches the module with no frame (the
+ * copies, cleans and accesses below are split the same way). */
+static __attribute__((noinline)) int unmap_recorded(struct hv *hv, struct hv_tracer *t,
+                                                    struct held_page *h, unsigned core,
+                                                    uint64_t va)
+{
+    emit_page(hv, HV_EV_UNMAP_DOMAIN_PAGE, core, h ? h->pa + (va - h->va) : va);
+    return unmap_page(hv, t, h, core, va);
+}
+
+int hv_call_unmap_domain_page(struct hv *hv, unsigned core, uint64_t va)
+{
+    struct hv_tracer *t = hv->tracer;
+    struct held_page *h = held_by_va(t, core, va);
+    if (recording(hv))
+        return unmap_recorded(hv, t, h, core, va);
+    return unmap_page(hv, t, h, core, va);
 }
 
 uint64_t hv_held_pa_of(struct hv *hv, unsigned core, uint64_t va, bool *held)
@@ -224,30 +242,19 @@ static uint64_t pa_of(struct hv *hv, unsigned core, uint64_t va)
     return hv_held_pa_of(hv, core, va, NULL);
 }
 
-uint64_t hv_trace_va_of(struct hv *hv, unsigned core, uint64_t pa)
+/* A copy that is recorded: its event, then the copy (see unmap_recorded). */
+static __attribute__((noinline)) int copy_recorded(struct hv *hv, unsigned core, uint64_t dst,
+                                                   uint64_t src, uint64_t len)
 {
-    struct held_page *h = hv_held_by_pa(hv->tracer, core, pa);
-    return h ? h->va + (pa - h->pa) : pa;
-}
-
-int hv_core_copy(struct hv *hv, unsigned core, uint64_t dst, uint64_t src, uint64_t len)
-{
-    if (recording(hv)) {
-        struct hv_event ev = {.kind = HV_EV_COPY, .core = core, .domain = -1,
-                              .a = pa_of(hv, core, dst), .b = pa_of(hv, core, src), .c = len};
-        emit(hv, &ev);
-    }
+    struct hv_event ev = {.kind = HV_EV_COPY, .core = core, .domain = -1,
+                          .a = pa_of(hv, core, dst), .b = pa_of(hv, core, src), .c = len};
+    emit(hv, &ev);
     return hv->hal.ops->mem_copy(&hv->hal, core, dst, src, len);
 }
 
-int hv_core_access(struct hv *hv, unsigned core, uint64_t va, void *buf, uint64_t len,
-                   enum hv_access kind)
+static inline int access_op(struct hv *hv, unsigned core, uint64_t va, void *buf, uint64_t len,
+                            enum hv_access kind)
 {
-    if (recording(hv)) {
-        struct hv_event ev = {.kind = HV_EV_ACCESS, .core = core, .domain = -1,
-                              .a = pa_of(hv, core, va), .c = len, .flags = kind};
-        emit(hv, &ev);
-    }
     switch (kind) {
     case HV_ACCESS_WRITE: return hv->hal.ops->mem_write(&hv->hal, core, va, buf, len);
     case HV_ACCESS_ZERO: return hv->hal.ops->mem_set(&hv->hal, core, va, 0, len);
@@ -255,12 +262,46 @@ int hv_core_access(struct hv *hv, unsigned core, uint64_t va, void *buf, uint64_
     }
 }
 
+/* An access that is recorded (see unmap_recorded). */
+static __attribute__((noinline)) int access_recorded(struct hv *hv, unsigned core, uint64_t va,
+                                                     void *buf, uint64_t len, enum hv_access kind)
+{
+    struct hv_event ev = {.kind = HV_EV_ACCESS, .core = core, .domain = -1,
+                          .a = pa_of(hv, core, va), .c = len, .flags = kind};
+    emit(hv, &ev);
+    return access_op(hv, core, va, buf, len, kind);
+}
+
+/* A clean that is recorded (see unmap_recorded). */
+static __attribute__((noinline)) void clean_recorded(struct hv *hv, unsigned core, uint64_t base,
+                                                     uint64_t len)
+{
+    struct hv_event ev = {.kind = HV_EV_CLEAN, .core = core, .domain = -1,
+                          .a = pa_of(hv, core, base), .c = len};
+    emit(hv, &ev);
+    hv->hal.ops->dcache(&hv->hal, core, HV_DC_CLEAN, base, len);
+}
+
+int hv_core_copy(struct hv *hv, unsigned core, uint64_t dst, uint64_t src, uint64_t len)
+{
+    if (recording(hv))
+        return copy_recorded(hv, core, dst, src, len);
+    return hv->hal.ops->mem_copy(&hv->hal, core, dst, src, len);
+}
+
+int hv_core_access(struct hv *hv, unsigned core, uint64_t va, void *buf, uint64_t len,
+                   enum hv_access kind)
+{
+    if (recording(hv))
+        return access_recorded(hv, core, va, buf, len, kind);
+    return access_op(hv, core, va, buf, len, kind);
+}
+
 void hv_core_clean(struct hv *hv, unsigned core, uint64_t base, uint64_t len)
 {
     if (recording(hv)) {
-        struct hv_event ev = {.kind = HV_EV_CLEAN, .core = core, .domain = -1,
-                              .a = pa_of(hv, core, base), .c = len};
-        emit(hv, &ev);
+        clean_recorded(hv, core, base, len);
+        return;
     }
     hv->hal.ops->dcache(&hv->hal, core, HV_DC_CLEAN, base, len);
 }

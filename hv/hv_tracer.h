@@ -4,6 +4,7 @@
 #define MSASIM_HV_HV_TRACER_H
 
 #include "hv/hv_internal.h"
+#include "hv/hv_lib.h"
 
 #define HELD_MAX 32
 
@@ -44,9 +45,24 @@ struct hv_tracer {
 
 /* The model's tracer, created on first use (NULL when out of memory). */
 struct hv_tracer *hv_tracer_get(struct hv *hv);
-/* The page held through map_domain_page that holds `pa` on `core`. */
-struct held_page *hv_held_by_pa(struct hv_tracer *t, unsigned core, uint64_t pa);
+/* The page held through map_domain_page that holds `pa` on `core`, the
+ * latest first.  Inline: a replay asks for every copy, clean and access,
+ * and the table holds a page or two. */
+static inline struct held_page *hv_held_by_pa(struct hv_tracer *t, unsigned core, uint64_t pa)
+{
+    if (!t)
+        return NULL;
+    for (struct held_page *h = t->pages + t->npages; h-- != t->pages;)
+        if (pa - h->pa < HV_PAGE_SIZE && h->core == core)
+            return h;
+    return NULL;
+}
+
 /* The address the module gave for `pa` (pa itself when not held). */
-uint64_t hv_trace_va_of(struct hv *hv, unsigned core, uint64_t pa);
+static inline uint64_t hv_trace_va_of(struct hv_tracer *t, unsigned core, uint64_t pa)
+{
+    const struct held_page *h = hv_held_by_pa(t, core, pa);
+    return h ? h->va + (pa - h->pa) : pa;
+}
 
 #endif

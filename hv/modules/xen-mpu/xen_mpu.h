@@ -77,7 +77,6 @@ struct xm_cpu {
     uint8_t ninside;
     uint8_t inside[XM_GAP_INSIDE];
     uint64_t gap_lo, gap_hi;
-    bool online;
     int cur_domain;               /* -1: idle vCPU */
     unsigned cur_vcpu;
     bool ram_unloaded;            /* ram-policy regions taken out for a guest */
@@ -134,6 +133,9 @@ struct xm_state {
     bool booted;
 
     struct xm_domain dom[HV_MAX_DOMAINS];
+    /* The CPUs brought up, a bit each: the loops over CPUs test these bits
+     * and touch only the online CPUs' tables. */
+    uint64_t online;
     struct xm_cpu cpu[HV_MAX_CORES];
     /* Saved EL1 MPU regions per vCPU (global vCPU index). */
     uint64_t el1ctx[HV_MAX_VCPUS][MPU_MAX_REGIONS][2];
@@ -150,6 +152,13 @@ struct xm_req {
     bool p2m;                     /* a stage-2 region: W+X allowed, AP[0] set */
     bool modify;                  /* an intended modify_xen_mappings */
 };
+
+_Static_assert(HV_MAX_CORES <= 64, "xm_state.online has a bit per CPU");
+
+static inline bool xm_online(const struct xm_state *st, unsigned core)
+{
+    return core < HV_MAX_CORES && (st->online >> core & 1);
+}
 
 /* Refreshes what the scans keep of slot `slot` after its entry changed. */
 static inline void xm_entry_changed(struct xm_cpu *cpu, unsigned slot)

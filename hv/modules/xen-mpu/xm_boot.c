@@ -362,7 +362,7 @@ int xm_boot(void *state, struct hv_hal *h, const struct hv_boot_info *info)
     rc = check_boot_fits(st, h, n);
     if (rc)
         return rc;
-    st->cpu[0].online = true;
+    st->online |= 1;
     st->cpu[0].cur_domain = -1;
     program_boot_regions(st, h, 0, r, n);
     rc = early_fdt_map(st, h);
@@ -385,7 +385,7 @@ int xm_cpu_up(void *state, struct hv_hal *h, unsigned core)
     if (rc)
         return rc;
     struct xm_cpu *cpu = &st->cpu[core];
-    cpu->online = true;
+    st->online |= 1ull << core;
     cpu->cur_domain = -1;
     program_boot_regions(st, h, core, r, n);
     for (unsigned s = 0; s < st->nslots; s++) {
@@ -405,14 +405,14 @@ int xm_cpu_up(void *state, struct hv_hal *h, unsigned core)
 static void sync_online(struct xm_state *st, struct hv_hal *h)
 {
     for (unsigned c = 0; c < HV_MAX_CORES; c++)
-        if (st->cpu[c].online)
+        if (xm_online(st, c))
             hal_sync(h, c);
 }
 
 static void set_purpose(struct xm_state *st, uint64_t base, const char *purpose)
 {
     for (unsigned c = 0; c < HV_MAX_CORES; c++)
-        for (unsigned s = 0; st->cpu[c].online && s < st->nslots; s++)
+        for (unsigned s = 0; xm_online(st, c) && s < st->nslots; s++)
             if (st->cpu[c].map[s].in_use && (st->cpu[c].map[s].prbar & MPU_ADDR_MASK) == base)
                 st->cpu[c].map[s].purpose = purpose;
 }

@@ -191,9 +191,9 @@ static void xm_regions(const void *state, hv_region_fn fn, void *ctx)
 {
     const struct xm_state *st = state;
     for (unsigned c = 0; c < HV_MAX_CORES; c++) {
-        const struct xm_cpu *cpu = &st->cpu[c];
-        if (!cpu->online)
+        if (!xm_online(st, c))
             continue;
+        const struct xm_cpu *cpu = &st->cpu[c];
         for (unsigned s = 0; s < st->nslots; s++) {
             const struct xm_entry *e = &cpu->map[s];
             if (e->in_use)
@@ -209,9 +209,9 @@ static void xm_regions(const void *state, hv_region_fn fn, void *ctx)
         for (unsigned i = 0; i < dom->np2m; i++) {
             bool held = false;
             for (unsigned c = 0; c < HV_MAX_CORES && !held; c++) {
-                const struct xm_cpu *cpu = &st->cpu[c];
-                if (!cpu->online)
+                if (!xm_online(st, c))
                     continue;
+                const struct xm_cpu *cpu = &st->cpu[c];
                 if (st->alloc == XM_ALLOC_PRENR)
                     held = cpu->resident[d][i] != 0;
                 else
@@ -231,7 +231,7 @@ static void xm_shadow(const void *state, unsigned core, unsigned slot, struct hv
 {
     const struct xm_state *st = state;
     *out = (struct hv_shadow_slot){0};
-    if (core >= HV_MAX_CORES || slot >= st->nslots || !st->cpu[core].online)
+    if (core >= HV_MAX_CORES || slot >= st->nslots || !xm_online(st, core))
         return;
     const struct xm_entry *e = &st->cpu[core].map[slot];
     out->in_use = e->in_use;

@@ -153,9 +153,9 @@ int xm_p2m_update(void *state, struct hv_hal *h, int d, uint64_t gpa, uint64_t p
             if (dom->p2m[i].base != pa || dom->p2m[i].limit != limit)
                 continue;
             for (unsigned c = 0; c < HV_MAX_CORES; c++) {
-                struct xm_cpu *cpu = &st->cpu[c];
-                if (!cpu->online)
+                if (!xm_online(st, c))
                     continue;
+                struct xm_cpu *cpu = &st->cpu[c];
                 if (cpu->cur_domain == d && st->alloc != XM_ALLOC_PRENR) {
                     struct xm_req rq = p2m_req(dom, &dom->p2m[i], false);
                     int rc = xm_update(st, h, c, &rq);
@@ -186,7 +186,7 @@ int xm_p2m_update(void *state, struct hv_hal *h, int d, uint64_t gpa, uint64_t p
     if (st->alloc == XM_ALLOC_PRENR)
         return install_resident(st, h, d, i);
     for (unsigned c = 0; c < HV_MAX_CORES; c++) {
-        if (!st->cpu[c].online || st->cpu[c].cur_domain != d)
+        if (!xm_online(st, c) || st->cpu[c].cur_domain != d)
             continue;
         struct xm_req rq = p2m_req(dom, &dom->p2m[i], true);
         int rc = xm_update(st, h, c, &rq);
@@ -304,7 +304,7 @@ int xm_context_switch(void *state, struct hv_hal *h, unsigned core,
                       const struct hv_vcpu_ref *prev, const struct hv_vcpu_ref *next)
 {
     struct xm_state *st = state;
-    if (core >= HV_MAX_CORES || !st->cpu[core].online)
+    if (core >= HV_MAX_CORES || !xm_online(st, core))
         return HV_ERR_INTERNAL;
     struct xm_cpu *cpu = &st->cpu[core];
     struct xm_domain *pd = domain_of(st, prev->domain), *nd = domain_of(st, next->domain);

@@ -202,7 +202,7 @@ static int alloc_slot(struct xm_state *st, struct hv_hal *h, unsigned core, enum
     for (unsigned w = 0; w < (XM_MAX_SLOTS + 63) / 64; w++) {
         used[w] = all ? 0 : st->cpu[core].used[w];
         for (unsigned c = 0; all && c < HV_MAX_CORES; c++)
-            if (st->cpu[c].online)
+            if (xm_online(st, c))
                 used[w] |= st->cpu[c].used[w];
     }
     int found = down ? last_clear(used, lo, hi) : first_clear(used, lo, hi);
@@ -385,7 +385,7 @@ int xm_update(struct xm_state *st, struct hv_hal *h, unsigned core, const struct
     int rc = check_request(h, rq);
     if (rc)
         return rc;
-    if (core >= HV_MAX_CORES || !st->cpu[core].online) {
+    if (core >= HV_MAX_CORES || !xm_online(st, core)) {
         h->ops->errorf(h, "core %u is not online", core);
         return HV_ERR_INTERNAL;
     }
@@ -401,7 +401,7 @@ int xm_update_all(struct xm_state *st, struct hv_hal *h, const struct xm_req *rq
         return rc;
     int preferred = -1;
     unsigned first = 0;
-    while (first < HV_MAX_CORES && !st->cpu[first].online)
+    while (first < HV_MAX_CORES && !xm_online(st, first))
         first++;
     if (first == HV_MAX_CORES) {
         h->ops->errorf(h, "no CPU is online");
@@ -413,7 +413,7 @@ int xm_update_all(struct xm_state *st, struct hv_hal *h, const struct xm_req *rq
             preferred = alloc_slot(st, h, first, rq->cls, true);
     }
     for (unsigned c = 0; c < HV_MAX_CORES; c++) {
-        if (!st->cpu[c].online)
+        if (!xm_online(st, c))
             continue;
         rc = update_core(st, h, c, rq, preferred);
         if (rc)
@@ -449,7 +449,7 @@ int xm_set_base_limit(struct xm_state *st, struct hv_hal *h, uint64_t base, uint
                       uint64_t new_base, uint64_t new_limit)
 {
     for (unsigned c = 0; c < HV_MAX_CORES; c++) {
-        if (!st->cpu[c].online)
+        if (!xm_online(st, c))
             continue;
         unsigned idx;
         if (xm_contains(st, h, c, base, limit, &idx) != XM_FOUND) {

@@ -63,7 +63,9 @@ void stats_series_append_point(struct stats_series *s, uint64_t cycle, double v)
     if (s->n == STATS_SERIES_MAX_POINTS)
         downsample(s);
     if (s->n == s->cap) {
-        size_t ncap = s->cap ? s->cap * 2 : 64;
+        /* Most series (a slot's holders) stay short: a small first block
+         * keeps the pages a run touches for them few. */
+        size_t ncap = s->cap ? s->cap * 2 : 8;
         if (ncap > STATS_SERIES_MAX_POINTS)
             ncap = STATS_SERIES_MAX_POINTS;
         struct stats_series_point *np = realloc(s->pts, ncap * sizeof *np);

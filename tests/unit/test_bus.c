@@ -6,6 +6,7 @@
 
 #include "sim/bus.h"
 #include "sim/dev_pl011.h"
+#include "tests/unit/check_run.h"
 
 static char captured[64];
 static unsigned ncaptured;
@@ -90,9 +91,5 @@ int main(void)
     tcase_add_test(tc, unmapped_and_straddling_accesses_abort);
     tcase_add_test(tc, pl011_transmits_and_reports_fifo_state);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(s);
 }

@@ -2,6 +2,7 @@
  * flags of data processing, loads/stores in each addressing mode,
  * exclusives and LSE atomics (profile r has LSE, profile a does not). */
 #include "tests/unit/test_cpu_testbench.h"
+#include "tests/unit/check_run.h"
 
 START_TEST(test_add_sub_flags)
 {
@@ -191,9 +192,5 @@ int main(void)
     tcase_add_test(tc, test_lse_undefined_on_a57);
     tcase_add_test(tc, test_fp_moves);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return check_run(s);
 }

@@ -3,6 +3,7 @@
  * or declines and lets the core translate; every TLBI reaches it with its
  * encoding and operand after the core's own traps. */
 #include "tests/unit/test_cpu_testbench.h"
+#include "tests/unit/check_run.h"
 
 #define TO_EL1(hcr)                                                          \
     "ldr x0, =" hcr "\n msr hcr_el2, x0\n adr x0, el1\n msr elr_el2, x0\n"    \
@@ -136,9 +137,5 @@ int main(void)
     tcase_add_test(tc, test_at_declined);
     tcase_add_test(tc, test_tlbi_reaches_machine);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return check_run(s);
 }

@@ -4,6 +4,7 @@
  * invalidation on code writes, semihosting, WFI and interrupts, the
  * fault-loop stop and PSCI CPU_ON. */
 #include "tests/unit/test_cpu_testbench.h"
+#include "tests/unit/check_run.h"
 
 /* Drops from EL2 to EL1h at label el1 with HCR_EL2 = x0 (RW set). */
 #define TO_EL1(hcr)                                                          \
@@ -474,9 +475,5 @@ int main(void)
     tcase_add_test(tc, test_host_side_handler);
     tcase_add_test(tc, test_timers);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return check_run(s);
 }

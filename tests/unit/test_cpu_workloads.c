@@ -18,6 +18,7 @@
 #include "cpu/cpu.h"
 #include "sim/loader.h"
 #include "sim/ram.h"
+#include "tests/unit/check_run.h"
 
 static const char *const names[] = {
     "hello", "arith", "ldst", "atomics", "exceptions", "psci", "fpmove", "random_dp", "bench_int",
@@ -236,9 +237,5 @@ int main(void)
     tcase_set_timeout(tc, 300);
     tcase_add_loop_test(tc, test_workload, 0, (int)NNAMES);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return check_run(s);
 }

@@ -11,6 +11,7 @@
 
 #include "sim/msasim.h"
 #include "tests/unit/test_cpu_testbench.h"
+#include "tests/unit/check_run.h"
 
 #define RAM_BASE 0x40000000ull
 #define DEV_BASE 0x0A000000ull
@@ -836,9 +837,5 @@ static Suite *embed_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(embed_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return check_run(embed_suite());
 }

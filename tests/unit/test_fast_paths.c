@@ -18,17 +18,9 @@
 
 #include "mpu/mpu.h"
 #include "sim/trace.h"
+#include "tests/unit/check_run.h"
+#include "tests/unit/test_rng.h"
 
-/* A small deterministic generator: the tests must fail the same way twice. */
-static uint64_t rng_state;
-
-static uint64_t rng(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
 
 /* ---- MPU registers by name and by encoding ------------------------------- */
 
@@ -404,9 +396,5 @@ int main(void)
     tcase_add_test(tc, lookup_until_is_lookup_then_same_until);
     tcase_add_test(tc, numbers_of_every_length_round_trip);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return check_run(s);
 }

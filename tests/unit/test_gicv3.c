@@ -10,6 +10,7 @@
 #include "cpu/cpu.h"
 #include "sim/dev_gicv3.h"
 #include "sim/machine.h"
+#include "tests/unit/check_run.h"
 
 #define GICD 0x08000000ull
 #define GICR 0x080A0000ull
@@ -376,9 +377,5 @@ int main(void)
     tcase_add_test(tc, virtual_interface_follows_the_list_registers);
     tcase_add_test(tc, workload_matches_qemu);
     suite_add_tcase(s, tc);
-    SRunner *sr_ = srunner_create(s);
-    srunner_run_all(sr_, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr_);
-    srunner_free(sr_);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(s);
 }

@@ -8,6 +8,7 @@
 #include "hv/hv_internal.h"
 #include "sim/platform.h"
 #include "sim/stats.h"
+#include "tests/unit/check_run.h"
 
 static struct platform *plat;
 static struct stats *st;
@@ -166,9 +167,5 @@ int main(void)
     tcase_add_test(tc, unbalanced_end_is_ignored);
     tcase_add_test(tc, too_deep_nesting_folds_into_the_deepest_frame);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return check_run(s);
 }

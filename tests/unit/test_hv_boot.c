@@ -15,6 +15,7 @@
 #include "sim/platform.h"
 #include "sim/ram.h"
 #include "sim/stats.h"
+#include "tests/unit/check_run.h"
 
 static struct platform *load_dts(const char *text)
 {
@@ -527,9 +528,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *r = srunner_create(suite());
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed ? 1 : 0;
+    return check_run(suite());
 }

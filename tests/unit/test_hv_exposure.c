@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "hv/hv_internal.h"
+#include "tests/unit/check_run.h"
 
 #define PAGES 256
 #define PG 4096ull
@@ -185,9 +186,5 @@ int main(void)
     tcase_add_test(tc, pages_join_and_leave);
     tcase_add_test(tc, pairs_and_overlaps);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return check_run(s);
 }

@@ -16,6 +16,7 @@
 #include "sim/platform.h"
 #include "sim/ram.h"
 #include "sim/stats.h"
+#include "tests/unit/check_run.h"
 
 /* ---- the rules alone ------------------------------------------------------ */
 
@@ -494,9 +495,5 @@ int main(void)
     tcase_add_test(tc, readonly_grants);
     tcase_add_test(tc, copy_between_domains);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return check_run(s);
 }

@@ -9,6 +9,7 @@
 #include "hv/hv.h"
 #include "mpu/mpu.h"
 #include "sim/platform.h"
+#include "tests/unit/check_run.h"
 
 #ifndef HV_TEST_SO_DIR
 #define HV_TEST_SO_DIR "build"
@@ -149,9 +150,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *r = srunner_create(suite());
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed ? 1 : 0;
+    return check_run(suite());
 }

@@ -17,6 +17,7 @@
 #include "sim/platform.h"
 #include "sim/stats.h"
 #include "sim/ram.h"
+#include "tests/unit/check_run.h"
 
 #define GUEST 0x10000000ull
 
@@ -531,9 +532,5 @@ int main(void)
     tcase_add_test(tc, vcpus_share_a_core_round_robin);
     tcase_add_test(tc, bad_slice_is_rejected);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return check_run(s);
 }

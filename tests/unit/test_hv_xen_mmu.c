@@ -9,6 +9,7 @@
 #include "hv/modules/xen-mmu/xen_mmu.h"
 #include "mmu/mmu.h"
 #include "sim/platform.h"
+#include "tests/unit/check_run.h"
 
 struct fixture {
     struct platform *plat;
@@ -190,9 +191,5 @@ int main(void)
     tcase_add_test(tc, p2m_without_superpages_uses_pages);
     tcase_add_test(tc, bad_option);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return check_run(s);
 }

@@ -14,6 +14,7 @@
 #include "mpu/mpu.h"
 #include "sim/platform.h"
 #include "sim/stats.h"
+#include "tests/unit/check_run.h"
 
 /* ---- fixtures ------------------------------------------------------------- */
 
@@ -742,9 +743,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *r = srunner_create(suite());
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed ? 1 : 0;
+    return check_run(suite());
 }

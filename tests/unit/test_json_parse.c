@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "sim/json_parse.h"
+#include "tests/unit/check_run.h"
 
 static struct json_doc *parse(const char *text, struct msa_error *err)
 {
@@ -282,9 +283,5 @@ static Suite *json_parse_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(json_parse_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(json_parse_suite());
 }

@@ -3,6 +3,7 @@
  * loops visited once, concatenated roots, AF = 0 and invalid entries left
  * out, read errors and the table cap reported. */
 #include "tests/unit/test_mmu_env.h"
+#include "tests/unit/check_run.h"
 
 #define MAX_LEAVES 64
 
@@ -197,9 +198,5 @@ static Suite *enum_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(enum_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return check_run(enum_suite());
 }

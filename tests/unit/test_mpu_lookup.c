@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mpu/mpu.h"
+#include "tests/unit/check_run.h"
 
 enum { OP1_EL1 = 0, OP1_EL2 = 4 };
 enum { AP_RW_PRIV = 0, AP_RW_ALL = 1, AP_RO_PRIV = 2, AP_RO_ALL = 3 };
@@ -837,9 +838,5 @@ int main(void)
     tcase_add_test(tc, slots_256_last_slot);
     suite_add_tcase(s, tc);
 
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(s);
 }

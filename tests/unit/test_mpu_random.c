@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "mpu/mpu.h"
+#include "tests/unit/check_run.h"
 
 #define ADDR_MASK 0x0000FFFFFFFFFFC0ull
 enum { R_ = 1, W_ = 2, X_ = 4 };
@@ -464,9 +465,5 @@ int main(void)
     tcase_add_loop_test(tc, random_against_reference, 0, 8);
     tcase_add_test(tc, random_clustered_index);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(s);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sim/options.h"
+#include "tests/unit/check_run.h"
 
 struct test_opts {
     bool json;
@@ -151,9 +152,5 @@ int main(void)
     tcase_add_test(tc, lists_repeat_and_double_dash_ends_options);
     tcase_add_test(tc, number_syntax);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(s);
 }

@@ -18,6 +18,7 @@
 
 #include "sim/json_parse.h"
 #include "sim/platform.h"
+#include "tests/unit/check_run.h"
 
 #define DATA "tests/data/platform/"
 
@@ -883,9 +884,5 @@ static Suite *platform_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(platform_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(platform_suite());
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sim/ram.h"
+#include "tests/unit/check_run.h"
 
 #define GiB (UINT64_C(1) << 30)
 #define MiB (UINT64_C(1) << 20)
@@ -272,9 +273,5 @@ static Suite *ram_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(ram_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(ram_suite());
 }

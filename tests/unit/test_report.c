@@ -13,6 +13,9 @@
 #include "sim/report_model.h"
 #include "sim/stats.h"
 #include "sim/sweep_table.h"
+#include "tests/unit/check_run.h"
+#define TEST_RNG_SEED 88172645463325252ull
+#include "tests/unit/test_rng.h"
 
 /* ---- helpers ----------------------------------------------------------- */
 
@@ -497,15 +500,6 @@ START_TEST(test_sweep_table_parse)
 }
 END_TEST
 
-static uint64_t rng_state = 88172645463325252ull;
-
-static uint64_t rng(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
 
 START_TEST(test_pareto_against_brute_force)
 {
@@ -673,9 +667,5 @@ static Suite *report_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(report_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(report_suite());
 }

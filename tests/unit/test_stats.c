@@ -14,6 +14,7 @@
 #include "sim/json_parse.h"
 #include "sim/stats.h"
 #include "sim/stats_internal.h"
+#include "tests/unit/check_run.h"
 
 /* ---- helpers ----------------------------------------------------------- */
 
@@ -1102,9 +1103,5 @@ static Suite *stats_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(stats_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(stats_suite());
 }

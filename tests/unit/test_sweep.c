@@ -10,6 +10,7 @@
 
 #include "sim/json_parse.h"
 #include "sim/sweep.h"
+#include "tests/unit/check_run.h"
 
 static char *slurp(const char *path)
 {
@@ -339,9 +340,5 @@ static Suite *sweep_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(sweep_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(sweep_suite());
 }

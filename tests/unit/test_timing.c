@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cpu/timing.h"
+#include "tests/unit/check_run.h"
 
 #define CODE 0x100000ull
 #define DATA 0x800000ull
@@ -597,9 +598,5 @@ int main(void)
     tcase_add_test(tp, parameters_and_errors);
     tcase_add_test(tp, descriptions_and_docs_complete);
     suite_add_tcase(s, tp);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return check_run(s);
 }

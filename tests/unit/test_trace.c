@@ -11,46 +11,8 @@
 #include <unistd.h>
 
 #include "sim/trace.h"
-
-static char tmpdir[512];
-
-static void make_tmpdir(void)
-{
-    const char *base = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-    snprintf(tmpdir, sizeof tmpdir, "%s/msasim-trace-XXXXXX", base);
-    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-static void remove_tmpdir(void)
-{
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    ck_assert_int_eq(system(cmd), 0);
-}
-
-static const char *tmp(const char *name)
-{
-    static char paths[8][600];
-    static unsigned next;
-    char *p = paths[next++ % 8];
-    snprintf(p, 600, "%s/%s", tmpdir, name);
-    return p;
-}
-
-static unsigned char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    ck_assert_ptr_nonnull(f);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *buf = malloc((size_t)n + 1);
-    ck_assert_ptr_nonnull(buf);
-    ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
-}
+#include "tests/unit/check_run.h"
+#include "tests/unit/trace_test_util.h"
 
 /* ---- a trace with every kind of event ---------------------------------- */
 
@@ -151,17 +113,6 @@ static void write_sample(const char *path, enum trace_form form, bool dtb)
     ck_assert_msg(trace_writer_close(w, &err) == 0, "%s", err.msg);
 }
 
-static bool same_event(const struct hv_event *a, const struct hv_event *b)
-{
-    bool strings = (!a->purpose && !b->purpose) ||
-                   (a->purpose && b->purpose && strcmp(a->purpose, b->purpose) == 0);
-    return a->kind == b->kind && a->op == b->op && a->owner == b->owner && a->core == b->core &&
-           a->ctx_domain == b->ctx_domain && a->ctx_vcpu == b->ctx_vcpu &&
-           a->domain == b->domain && a->vcpu == b->vcpu && a->flags == b->flags &&
-           a->domid == b->domid && a->cycle == b->cycle && a->a == b->a && a->b == b->b &&
-           a->c == b->c && strings;
-}
-
 static void check_sample(const char *path, enum trace_form form, bool dtb)
 {
     struct trace_reader *r;
@@ -199,7 +150,7 @@ static void check_sample(const char *path, enum trace_form form, bool dtb)
 
 START_TEST(test_every_event_both_forms)
 {
-    make_tmpdir();
+    make_tmpdir("trace");
     for (int dtb = 0; dtb < 2; dtb++) {
         write_sample(tmp("a.trace"), TRACE_TEXT, dtb);
         check_sample(tmp("a.trace"), TRACE_TEXT, dtb);
@@ -212,7 +163,7 @@ END_TEST
 
 START_TEST(test_conversion_is_lossless)
 {
-    make_tmpdir();
+    make_tmpdir("trace");
     struct msa_error err = {{0}};
     write_sample(tmp("t.trace"), TRACE_TEXT, true);
     ck_assert_int_eq(trace_convert(tmp("t.trace"), tmp("b.mtrace"), TRACE_BINARY, NULL, &err), 0);
@@ -237,7 +188,7 @@ END_TEST
 
 START_TEST(test_gzip_both_forms)
 {
-    make_tmpdir();
+    make_tmpdir("trace");
     write_sample(tmp("z.trace.gz"), TRACE_TEXT, false);
     write_sample(tmp("z.mtrace.gz"), TRACE_BINARY, false);
     size_t n;
@@ -267,7 +218,7 @@ static int read_all_mem(const unsigned char *buf, size_t len, struct msa_error *
 
 START_TEST(test_every_truncation_is_an_error_with_its_place)
 {
-    make_tmpdir();
+    make_tmpdir("trace");
     write_sample(tmp("t.trace"), TRACE_TEXT, true);
     write_sample(tmp("t.mtrace"), TRACE_BINARY, true);
     size_t n;
@@ -297,7 +248,7 @@ END_TEST
 
 START_TEST(test_corrupted_bytes_never_crash)
 {
-    make_tmpdir();
+    make_tmpdir("trace");
     write_sample(tmp("t.mtrace"), TRACE_BINARY, true);
     size_t n;
     unsigned char *b = slurp(tmp("t.mtrace"), &n);
@@ -431,7 +382,7 @@ END_TEST
 
 START_TEST(test_writer_refuses_bad_events_and_leaves_no_file)
 {
-    make_tmpdir();
+    make_tmpdir("trace");
     struct trace_header h;
     sample_header(&h, false);
     struct msa_error err = {{0}};
@@ -457,7 +408,7 @@ END_TEST
 
 START_TEST(test_binary_errors_name_the_byte)
 {
-    make_tmpdir();
+    make_tmpdir("trace");
     write_sample(tmp("t.mtrace"), TRACE_BINARY, false);
     size_t n;
     unsigned char *b = slurp(tmp("t.mtrace"), &n);
@@ -508,9 +459,5 @@ int main(void)
     tcase_add_test(tc, test_binary_errors_name_the_byte);
     tcase_add_test(tc, test_form_for_path);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return check_run(s);
 }

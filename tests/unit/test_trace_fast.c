@@ -11,44 +11,9 @@
 #include <unistd.h>
 
 #include "sim/trace.h"
-
-static char tmpdir[512];
-
-static void make_tmpdir(void)
-{
-    const char *base = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-    snprintf(tmpdir, sizeof tmpdir, "%s/msasim-trace-fast-XXXXXX", base);
-    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-static void remove_tmpdir(void)
-{
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    ck_assert_int_eq(system(cmd), 0);
-}
-
-static const char *tmp(const char *name)
-{
-    static char path[600];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    return path;
-}
-
-static unsigned char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    ck_assert_ptr_nonnull(f);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *buf = malloc((size_t)n + 1);
-    ck_assert_ptr_nonnull(buf);
-    ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
-}
+#include "tests/unit/check_run.h"
+#include "tests/unit/trace_test_util.h"
+#include "tests/unit/test_rng.h"
 
 static void sample_header(struct trace_header *h)
 {
@@ -61,28 +26,8 @@ static void sample_header(struct trace_header *h)
     h->el1_mpu_regions = 16;
 }
 
-static bool same_event(const struct hv_event *a, const struct hv_event *b)
-{
-    bool strings = (!a->purpose && !b->purpose) ||
-                   (a->purpose && b->purpose && strcmp(a->purpose, b->purpose) == 0);
-    return a->kind == b->kind && a->op == b->op && a->owner == b->owner && a->core == b->core &&
-           a->ctx_domain == b->ctx_domain && a->ctx_vcpu == b->ctx_vcpu &&
-           a->domain == b->domain && a->vcpu == b->vcpu && a->flags == b->flags &&
-           a->domid == b->domid && a->cycle == b->cycle && a->a == b->a && a->b == b->b &&
-           a->c == b->c && strings;
-}
-
 /* ---- Many events, written and read back in both forms -------------------- */
 
-static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
-
-static uint64_t rng(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
 
 /* A number of 1 to 10 LEB128 bytes, the lengths spread evenly. */
 static uint64_t any_width(void)
@@ -163,7 +108,7 @@ static void read_back(const char *path, const struct hv_event *want, unsigned n)
 
 START_TEST(test_random_events_read_back_in_both_forms)
 {
-    make_tmpdir();
+    make_tmpdir("trace-fast");
     struct hv_event *ev = calloc(NRANDOM, sizeof *ev);
     ck_assert_ptr_nonnull(ev);
     uint64_t cycle = 0;
@@ -265,7 +210,7 @@ static void check_records(const unsigned char *rec, size_t n, const char *want)
 
 START_TEST(test_both_paths_decode_alike)
 {
-    make_tmpdir();
+    make_tmpdir("trace-fast");
     CHECK(NULL, 0x13, 0x00, 0x01, 0x00, 0x80, 0x80, 0x80, 0x80, 0x02);
     /* the broadcast core, a domain context with its vCPU, the largest values */
     CHECK(NULL, 0x14, 0x05, 0x00, 0x20, 0x3F, 0x7F);
@@ -294,7 +239,7 @@ END_TEST
 
 START_TEST(test_both_paths_fail_alike)
 {
-    make_tmpdir();
+    make_tmpdir("trace-fast");
     CHECK("a core 65 is out of range (at most 64)", 0x13, 0x00, 0x41, 0x00, 0x00);
     CHECK("a domain 33 is out of range", 0x13, 0x00, 0x01, 0x21, 0x00);
     CHECK("a vCPU 64 is out of range", 0x13, 0x00, 0x01, 0x01, 0x40, 0x00);
@@ -329,9 +274,5 @@ int main(void)
     tcase_add_test(tc, test_both_paths_decode_alike);
     tcase_add_test(tc, test_both_paths_fail_alike);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return check_run(s);
 }

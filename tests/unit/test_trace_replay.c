@@ -12,6 +12,8 @@
 #include "hv/hv.h"
 #include "hv/hv_trace.h"
 #include "sim/platform.h"
+#include "tests/unit/check_run.h"
+#include "tests/unit/trace_test_util.h"
 
 /* Two cores, two direct-mapped domains (one with two vCPUs), a static
  * heap, small kernels and a ramdisk, so that a boot is a few hundred
@@ -97,17 +99,6 @@ static struct hv *make(unsigned regions, bool cont)
     struct msa_error err = {{0}};
     ck_assert_msg(hv_create(&cfg, plat, NULL, &hv, &err) == HV_RUN_OK, "%s", err.msg);
     return hv;
-}
-
-static bool same_event(const struct hv_event *a, const struct hv_event *b)
-{
-    bool strings = (!a->purpose && !b->purpose) ||
-                   (a->purpose && b->purpose && strcmp(a->purpose, b->purpose) == 0);
-    return a->kind == b->kind && a->op == b->op && a->owner == b->owner && a->core == b->core &&
-           a->ctx_domain == b->ctx_domain && a->ctx_vcpu == b->ctx_vcpu &&
-           a->domain == b->domain && a->vcpu == b->vcpu && a->flags == b->flags &&
-           a->domid == b->domid && a->cycle == b->cycle && a->a == b->a && a->b == b->b &&
-           a->c == b->c && strings;
 }
 
 static void assert_same_summary(struct hv *x, struct hv *y)
@@ -314,9 +305,5 @@ int main(void)
     tcase_add_test(tc, test_events_that_do_not_fit_are_bad_input);
     tcase_add_test(tc, test_every_booting_region_count_matches_live);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return check_run(s);
 }

@@ -7,20 +7,13 @@
 #include <string.h>
 
 #include "hv/modules/xen-mpu/xen_mpu.h"
+#include "tests/unit/check_run.h"
+#include "tests/unit/test_rng.h"
 
 #define PG 4096ull
 #define SPACE_PAGES 512   /* the addresses used: 2 MiB from BASE */
 #define BASE 0x40000000ull
 
-static uint64_t rng_state;
-
-static uint64_t rng(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
 
 /* Xen's search: every slot below nslots in order, the first one in use,
  * enabled and touching [base, last]. */
@@ -131,9 +124,5 @@ int main(void)
     tcase_add_loop_test(tc, search_equals_slot_by_slot, 0, 8);
     tcase_add_test(tc, transient_pages_in_free_space);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return check_run(s);
 }

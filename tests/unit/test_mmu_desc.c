@@ -1,5 +1,6 @@
 /* Descriptor decoding, level geometry, memory-attribute combination and the
  * page-table writer's checks. */
+#include "tests/unit/check_run.h"
 #include "tests/unit/test_mmu_env.h"
 
 START_TEST(test_decode_types_4k)
@@ -227,5 +228,5 @@ static Suite *desc_suite(void)
 
 int main(void)
 {
-    return run_suite(desc_suite());
+    return check_run(desc_suite());
 }

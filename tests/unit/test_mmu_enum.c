@@ -2,8 +2,8 @@
  * mapping once with its rights, every table page once, shared subtrees and
  * loops visited once, concatenated roots, AF = 0 and invalid entries left
  * out, read errors and the table cap reported. */
-#include "tests/unit/test_mmu_env.h"
 #include "tests/unit/check_run.h"
+#include "tests/unit/test_mmu_env.h"
 
 #define MAX_LEAVES 64
 

@@ -265,13 +265,4 @@ static inline uint64_t expect_pa(struct env *e, uint64_t va, enum mmu_access typ
     return r.pa;
 }
 
-static inline int run_suite(Suite *s)
-{
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
-}
-
 #endif

@@ -2,6 +2,7 @@
  * TLBI the architecture requires, invalid entries never cached, the scope
  * of every TLBI form (VA, ASID, VMID, all; global entries; stage 2; EL2),
  * broadcast forms, replacement, configuration errors and statistics. */
+#include "tests/unit/check_run.h"
 #include "tests/unit/test_mmu_env.h"
 
 #define VA1 0x0000000012340000ull
@@ -540,5 +541,5 @@ static Suite *tlb_suite(void)
 
 int main(void)
 {
-    return run_suite(tlb_suite());
+    return check_run(tlb_suite());
 }

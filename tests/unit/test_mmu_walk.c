@@ -4,6 +4,7 @@
  * stage combination, S1PTW, the contiguous hint, AT/PAR_EL1, and Armv8-R
  * with the EL2 MPU as stage 2. */
 #include "mpu/mpu.h"
+#include "tests/unit/check_run.h"
 #include "tests/unit/test_mmu_env.h"
 
 #define VA_PAGE 0x0000123456789000ull
@@ -1078,5 +1079,5 @@ static Suite *walk_suite(void)
 
 int main(void)
 {
-    return run_suite(walk_suite());
+    return check_run(walk_suite());
 }

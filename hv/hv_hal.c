@@ -11,6 +11,16 @@
 
 #define HV_PAGE_SIZE_BYTES 4096u
 
+/* The charge every call of this file makes: the clock, the running total
+ * and one category of it.  Inline, with the accumulator the caller already
+ * holds: the HAL charges several times per mapping. */
+static inline void charge(struct hv *hv, struct hv_cost_acc *acc, uint64_t cycles, uint64_t *cat)
+{
+    hv->now += cycles;
+    acc->cycles += cycles;
+    *cat += cycles;
+}
+
 void hv_charge(struct hv *hv, uint64_t cycles, uint64_t *cat)
 {
     struct hv_cost_acc *acc = hv_acc_current(hv);
@@ -61,7 +71,7 @@ static uint64_t hal_mpu_read_impl(struct hv_hal *h, unsigned core, unsigned el,
     enum mpu_reg_id id;
     uint64_t v = reg_id(reg, &id) ? mpu_reg_read(mpu_of(hv, core, el), id, alias) : 0;
     acc->mpu_reads++;
-    hv_charge(hv, hv->costs.mrs_mpu, &acc->cyc_mpu);
+    charge(hv, acc, hv->costs.mrs_mpu, &acc->cyc_mpu);
     return v;
 }
 
@@ -76,39 +86,75 @@ static void hal_mpu_write_impl(struct hv_hal *h, unsigned core, unsigned el,
     if (reg_id(reg, &id))
         mpu_reg_write(mpu_of(hv, core, el), id, alias, value);
     acc->mpu_writes++;
-    hv_charge(hv, hv->costs.msr_mpu, &acc->cyc_mpu);
+    charge(hv, acc, hv->costs.msr_mpu, &acc->cyc_mpu);
 }
 
 static void hal_isb_impl(struct hv_hal *h, unsigned core);
 
-/* Xen's prepare_selector: PRSELR is only rewritten (and synchronized) when
- * the slot lies in another group of 16; the aliases reach the rest. */
-static unsigned select_group(struct hv_hal *h, unsigned core, unsigned el, unsigned slot)
+/* PRSELR rewritten to the slot's group of 16, and synchronized. */
+static void switch_group(struct hv *hv, unsigned core, unsigned el, unsigned slot)
 {
-    uint64_t cur = hal_mpu_read_impl(h, core, el, HV_MPU_PRSELR, 0);
-    if ((cur & 0xFF) != (slot & 0xF0)) {
-        hal_mpu_write_impl(h, core, el, HV_MPU_PRSELR, 0, slot & 0xF0);
-        hal_isb_impl(h, core);
-    }
+    hal_mpu_write_impl(&hv->hal, core, el, HV_MPU_PRSELR, 0, slot & 0xF0);
+    hal_isb_impl(&hv->hal, core);
+}
+
+/* Xen's prepare_selector: PRSELR is only rewritten (and synchronized) when
+ * the slot lies in another group of 16; the aliases reach the rest.  The
+ * read of PRSELR is made here rather than through hal_mpu_read_impl, with
+ * the same counts and charge (mpu_reg_read of PRSELR counts the read and
+ * returns the register): this runs at every region write. */
+static inline unsigned select_group(struct hv *hv, struct mpu *mpu, unsigned core, unsigned el,
+                                    unsigned slot)
+{
+    struct hv_cost_acc *acc = hv_acc_current(hv);
+    mpu->stats.reg_reads[MPU_REG_PRSELR]++;
+    uint64_t cur = mpu->prselr;
+    acc->mpu_reads++;
+    charge(hv, acc, hv->costs.mrs_mpu, &acc->cyc_mpu);
+    if ((cur & 0xFF) != (slot & 0xF0))
+        switch_group(hv, core, el, slot);
     return slot & 0xF;
 }
 
+/* PRBARn and PRLARn after select_group: two MSRs, counted and charged as
+ * two. */
+static __attribute__((noinline)) void write_region_selecting(struct hv *hv, struct mpu *mpu,
+                                                             unsigned core, unsigned el,
+                                                             unsigned slot, uint64_t prbar,
+                                                             uint64_t prlar)
+{
+    struct hv_cost_acc *acc = hv_acc_current(hv);
+    unsigned n = select_group(hv, mpu, core, el, slot);
+    charge(hv, acc, 2 * hv->costs.msr_mpu, &acc->cyc_mpu);
+    acc->mpu_writes += 2;
+    mpu_reg_write_region(mpu, n, prbar, prlar);
+}
+
+/* The same when the slot's group is already selected (the common case,
+ * kept free of the selector switch): the read of PRSELR and the two writes
+ * are charged as one sum, as nothing reads the clock in between. */
 static void hal_mpu_write_region_impl(struct hv_hal *h, unsigned core, unsigned el,
                                       unsigned slot, uint64_t prbar, uint64_t prlar)
 {
-    unsigned n = select_group(h, core, el, slot);
-    /* two MSRs, PRBAR then PRLAR, counted and charged as two */
     struct hv *hv = hv_of_hal(h);
+    struct mpu *mpu = mpu_of(hv, core, el);
+    if ((mpu->prselr & 0xFF) != (slot & 0xF0)) {
+        write_region_selecting(hv, mpu, core, el, slot, prbar, prlar);
+        return;
+    }
     struct hv_cost_acc *acc = hv_acc_current(hv);
-    mpu_reg_write_region(mpu_of(hv, core, el), n, prbar, prlar);
+    mpu->stats.reg_reads[MPU_REG_PRSELR]++;
+    acc->mpu_reads++;
+    charge(hv, acc, hv->costs.mrs_mpu + 2 * hv->costs.msr_mpu, &acc->cyc_mpu);
     acc->mpu_writes += 2;
-    hv_charge(hv, 2 * hv->costs.msr_mpu, &acc->cyc_mpu);
+    mpu_reg_write_region(mpu, slot & 0xF, prbar, prlar);
 }
 
 static void hal_mpu_read_region_impl(struct hv_hal *h, unsigned core, unsigned el,
                                      unsigned slot, uint64_t *prbar, uint64_t *prlar)
 {
-    unsigned n = select_group(h, core, el, slot);
+    struct hv *hv = hv_of_hal(h);
+    unsigned n = select_group(hv, mpu_of(hv, core, el), core, el, slot);
     *prbar = hal_mpu_read_impl(h, core, el, HV_MPU_PRBAR, n);
     *prlar = hal_mpu_read_impl(h, core, el, HV_MPU_PRLAR, n);
 }
@@ -131,7 +177,7 @@ static void hal_sysreg_write_impl(struct hv_hal *h, unsigned core, enum hv_sysre
         hv->el2_ctl_valid[core] = false;
     }
     acc->sysreg_writes++;
-    hv_charge(hv, hv->costs.msr_sysreg, &acc->cyc_sysreg);
+    charge(hv, acc, hv->costs.msr_sysreg, &acc->cyc_sysreg);
 }
 
 static void hal_dsb_impl(struct hv_hal *h, unsigned core)
@@ -139,7 +185,7 @@ static void hal_dsb_impl(struct hv_hal *h, unsigned core)
     struct hv *hv = hv_of_hal(h);
     struct hv_cost_acc *acc = hv_acc_current(hv);
     acc->dsb++;
-    hv_charge(hv, hv->costs.dsb, &acc->cyc_barrier);
+    charge(hv, acc, hv->costs.dsb, &acc->cyc_barrier);
 }
 
 static void hal_isb_impl(struct hv_hal *h, unsigned core)
@@ -147,7 +193,7 @@ static void hal_isb_impl(struct hv_hal *h, unsigned core)
     struct hv *hv = hv_of_hal(h);
     struct hv_cost_acc *acc = hv_acc_current(hv);
     acc->isb++;
-    hv_charge(hv, hv->costs.isb, &acc->cyc_barrier);
+    charge(hv, acc, hv->costs.isb, &acc->cyc_barrier);
     if (core < hv->ncores) {
         mpu_pair_context_sync(&hv->mpus[core], hv->now);
         hv_pressure_sample(hv, core);
@@ -161,7 +207,7 @@ static void hal_tlbi_impl(struct hv_hal *h, unsigned core, enum hv_tlbi op, uint
     acc->tlbi++;
     if ((unsigned)op < HV_TLBI_KINDS)
         hv->tlbi_kind[op]++;
-    hv_charge(hv, hv->costs.tlbi, &acc->cyc_tlbi);
+    charge(hv, acc, hv->costs.tlbi, &acc->cyc_tlbi);
 }
 
 static uint64_t lines_of(uint64_t base, uint64_t size)
@@ -180,7 +226,7 @@ static void hal_dcache_impl(struct hv_hal *h, unsigned core, enum hv_cache_op op
     uint64_t lines = lines_of(base, size);
     acc->cache_ops++;
     acc->cache_lines += lines;
-    hv_charge(hv, hv->costs.dc_line * lines, &acc->cyc_cache);
+    charge(hv, acc, hv->costs.dc_line * lines, &acc->cyc_cache);
 }
 
 static void hal_icache_impl(struct hv_hal *h, unsigned core)
@@ -188,7 +234,7 @@ static void hal_icache_impl(struct hv_hal *h, unsigned core)
     struct hv *hv = hv_of_hal(h);
     struct hv_cost_acc *acc = hv_acc_current(hv);
     acc->cache_ops++;
-    hv_charge(hv, hv->costs.ic_all, &acc->cyc_cache);
+    charge(hv, acc, hv->costs.ic_all, &acc->cyc_cache);
 }
 
 static void hal_errorf_impl(struct hv_hal *h, const char *fmt, ...)
@@ -264,21 +310,13 @@ static const struct mpu_ctl *el2_ctl_of(struct hv *hv, unsigned core)
     return ctl;
 }
 
-/* An EL2 access by `core` to [addr, addr + len): every 4 KiB page it
- * touches, and its last byte, must be permitted by the effective EL2
- * regions, as they would be on the real core (SCTLR_EL2 and MAIR_EL2 as the
- * module wrote them).  A range inside one cached segment takes one lookup. */
-static int check_access(struct hv *hv, unsigned core, uint64_t addr, uint64_t len,
-                        enum mpu_access type)
+/* An EL2 access by `core` to [addr, addr + len) on an MPU core, checked
+ * with the control bits `ctl`: every 4 KiB page it touches, and its last
+ * byte, must be permitted by the effective EL2 regions, as they would be
+ * on the real core.  A range inside one cached segment takes one lookup. */
+static int check_mpu_range(struct hv *hv, unsigned core, const struct mpu_ctl *ctl,
+                           uint64_t addr, uint64_t len, enum mpu_access type)
 {
-    if (!len || core >= hv->ncores)
-        return 0;
-    /* An MMU module's addresses go through its EL2 tables when guests run
-     * (the bytes must land where it mapped them); the boot path, with no
-     * RAM behind it, takes them as they come. */
-    if (hv->mod->profile == 'a')
-        return hv->sim_ram ? check_el2_tables(hv, core, addr, len, type) : 0;
-    const struct mpu_ctl *ctl = el2_ctl_of(hv, core);
     uint64_t end = addr + len - 1;
     if (end < addr)
         end = UINT64_MAX;
@@ -303,6 +341,36 @@ static int check_access(struct hv *hv, unsigned core, uint64_t addr, uint64_t le
         uint64_t next = (hi | 0xFFF) + 1;
         at = (next == 0 || next > end) ? end : next;
     }
+}
+
+/* An EL2 access by `core` to [addr, addr + len) (SCTLR_EL2 and MAIR_EL2 as
+ * the module wrote them). */
+static int check_access(struct hv *hv, unsigned core, uint64_t addr, uint64_t len,
+                        enum mpu_access type)
+{
+    if (!len || core >= hv->ncores)
+        return 0;
+    /* An MMU module's addresses go through its EL2 tables when guests run
+     * (the bytes must land where it mapped them); the boot path, with no
+     * RAM behind it, takes them as they come. */
+    if (hv->mod->profile == 'a')
+        return hv->sim_ram ? check_el2_tables(hv, core, addr, len, type) : 0;
+    return check_mpu_range(hv, core, el2_ctl_of(hv, core), addr, len, type);
+}
+
+/* check_access of the source, then of the destination, of a copy: on an
+ * MPU core the two share the tests and the control bits. */
+static int check_copy(struct hv *hv, unsigned core, uint64_t dst, uint64_t src, uint64_t len)
+{
+    if (!len || core >= hv->ncores)
+        return 0;
+    if (hv->mod->profile == 'a') {
+        int rc = check_access(hv, core, src, len, MPU_ACC_READ);
+        return rc ? rc : check_access(hv, core, dst, len, MPU_ACC_WRITE);
+    }
+    const struct mpu_ctl *ctl = el2_ctl_of(hv, core);
+    int rc = check_mpu_range(hv, core, ctl, src, len, MPU_ACC_READ);
+    return rc ? rc : check_mpu_range(hv, core, ctl, dst, len, MPU_ACC_WRITE);
 }
 
 /* With RAM attached the bytes move; a range that is not RAM (a device)
@@ -346,16 +414,14 @@ static int hal_mem_copy_impl(struct hv_hal *h, unsigned core, uint64_t dst, uint
                              uint64_t len)
 {
     struct hv *hv = hv_of_hal(h);
-    int rc = check_access(hv, core, src, len, MPU_ACC_READ);
-    if (rc == 0)
-        rc = check_access(hv, core, dst, len, MPU_ACC_WRITE);
+    int rc = check_copy(hv, core, dst, src, len);
     if (rc)
         return rc;
     if (hv->sim_ram)
         ram_copy(hv, core, dst, src, len);
     struct hv_cost_acc *acc = hv_acc_current(hv);
     acc->mem_bytes += len;
-    hv_charge(hv, hv->costs.copy_line * ((len + 63) / 64), &acc->cyc_mem);
+    charge(hv, acc, hv->costs.copy_line * ((len + 63) / 64), &acc->cyc_mem);
     return 0;
 }
 
@@ -379,7 +445,7 @@ static int hal_mem_set_impl(struct hv_hal *h, unsigned core, uint64_t dst, uint8
     }
     struct hv_cost_acc *acc = hv_acc_current(hv);
     acc->mem_bytes += len;
-    hv_charge(hv, hv->costs.zero_line * ((len + 63) / 64), &acc->cyc_mem);
+    charge(hv, acc, hv->costs.zero_line * ((len + 63) / 64), &acc->cyc_mem);
     return 0;
 }
 
@@ -397,7 +463,7 @@ static int hal_mem_read_impl(struct hv_hal *h, unsigned core, uint64_t pa, void 
         memset(buf, 0, (size_t)len);
     struct hv_cost_acc *acc = hv_acc_current(hv);
     acc->mem_bytes += len;
-    hv_charge(hv, hv->costs.copy_line * ((len + 63) / 64), &acc->cyc_mem);
+    charge(hv, acc, hv->costs.copy_line * ((len + 63) / 64), &acc->cyc_mem);
     return 0;
 }
 
@@ -412,7 +478,7 @@ static int hal_mem_write_impl(struct hv_hal *h, unsigned core, uint64_t pa, cons
         ram_xfer(hv, core, pa, (void *)buf, len, true);
     struct hv_cost_acc *acc = hv_acc_current(hv);
     acc->mem_bytes += len;
-    hv_charge(hv, hv->costs.copy_line * ((len + 63) / 64), &acc->cyc_mem);
+    charge(hv, acc, hv->costs.copy_line * ((len + 63) / 64), &acc->cyc_mem);
     return 0;
 }
 
@@ -439,7 +505,7 @@ static void hal_sw_impl(struct hv_hal *h, unsigned core, uint64_t steps)
     struct hv *hv = hv_of_hal(h);
     struct hv_cost_acc *acc = hv_acc_current(hv);
     acc->sw_steps += steps;
-    hv_charge(hv, hv->costs.sw_step * steps, &acc->cyc_sw);
+    charge(hv, acc, hv->costs.sw_step * steps, &acc->cyc_sw);
 }
 
 static void hal_notef_impl(struct hv_hal *h, const char *fmt, ...)
@@ -475,7 +541,7 @@ static void hal_pt_page_impl(struct hv_hal *h, enum hv_pt_space space, uint64_t 
         if (hv_pt_read(hv, pa + off))
             (void)hv_pt_store(hv, pa + off, 0);
     acc->mem_bytes += HV_PAGE_SIZE_BYTES;
-    hv_charge(hv, hv->costs.zero_line * (HV_PAGE_SIZE_BYTES / 64), &acc->cyc_mem);
+    charge(hv, acc, hv->costs.zero_line * (HV_PAGE_SIZE_BYTES / 64), &acc->cyc_mem);
 }
 
 /* A descriptor store: charged as one line written (copy_line), counted. */
@@ -488,7 +554,7 @@ static void hal_pt_write_impl(struct hv_hal *h, unsigned core, enum hv_pt_space 
     (void)hv_pt_store(hv, pa, value);
     hv->pt_writes++;
     acc->mem_bytes += 8;
-    hv_charge(hv, hv->costs.copy_line, &acc->cyc_mem);
+    charge(hv, acc, hv->costs.copy_line, &acc->cyc_mem);
     if (space == HV_PT_EL2)
         hv_expo_pt_write(hv, level, old, value);
 }
@@ -499,7 +565,7 @@ static uint64_t hal_pt_read_impl(struct hv_hal *h, uint64_t pa)
     struct hv_cost_acc *acc = hv_acc_current(hv);
     hv->pt_reads++;
     acc->sw_steps++;
-    hv_charge(hv, hv->costs.sw_step, &acc->cyc_sw);
+    charge(hv, acc, hv->costs.sw_step, &acc->cyc_sw);
     return hv_pt_read(hv, pa);
 }
 

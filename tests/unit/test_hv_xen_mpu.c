@@ -306,6 +306,50 @@ START_TEST(exhaustion_is_counted)
 }
 END_TEST
 
+/* A region write as Xen's write_protection_region makes it: PRSELR read,
+ * rewritten and synchronized only when the slot is in another group of 16,
+ * then PRBARn and PRLARn; the update ends with DSB and ISB.  Costs of
+ * distinct magnitudes show what each mapping was charged. */
+START_TEST(region_write_selects_group_when_needed)
+{
+    const char *opts[] = {"cost.mrs_mpu=1", "cost.msr_mpu=100", "cost.isb=10000",
+                          "cost.dsb=1000000", "cost.sw_step=0"};
+    struct fx f;
+    booted_fvp(&f, 40, opts, 5);
+    for (unsigned i = 0; i < 8; i++)   /* slots 8-15: group 0 */
+        ck_assert_int_eq(map(&f, B + i * 0x10000, 0x1000, RW), 0);
+    const struct mpu_stats *ms = &hv_core_mpus(f.hv, 0)->el2.stats;
+    struct hv_summary s0, s1, s2;
+    hv_summary(f.hv, &s0);
+    uint64_t sel_reads = ms->reg_reads[MPU_REG_PRSELR], sel_writes = ms->reg_writes[MPU_REG_PRSELR];
+    uint64_t bar = ms->reg_writes[MPU_REG_PRBAR], bar_n = ms->reg_writes[MPU_REG_PRBAR_ALIAS];
+    uint64_t syncs = ms->syncs;
+
+    /* slot 16: group 1, PRSELR switched (MSR + ISB), then PRBAR/PRLAR */
+    ck_assert_int_eq(map(&f, B + 0x100000, 0x1000, RW), 0);
+    ck_assert_int_eq(region_at(&f, 0, B + 0x100000)->slot, 16);
+    hv_summary(f.hv, &s1);
+    ck_assert_uint_eq(s1.cycles - s0.cycles, 1 + 100 + 10000 + 2 * 100 + 1000000 + 10000);
+    ck_assert_uint_eq(ms->reg_reads[MPU_REG_PRSELR], sel_reads + 1);
+    ck_assert_uint_eq(ms->reg_writes[MPU_REG_PRSELR], sel_writes + 1);
+    ck_assert_uint_eq(ms->reg_writes[MPU_REG_PRBAR], bar + 1);
+    ck_assert_uint_eq(ms->syncs, syncs + 2);
+
+    /* slot 17: group 1 already selected, PRBAR1/PRLAR1 only */
+    ck_assert_int_eq(map(&f, B + 0x110000, 0x1000, RW), 0);
+    ck_assert_int_eq(region_at(&f, 0, B + 0x110000)->slot, 17);
+    hv_summary(f.hv, &s2);
+    ck_assert_uint_eq(s2.cycles - s1.cycles, 1 + 2 * 100 + 1000000 + 10000);
+    ck_assert_uint_eq(ms->reg_reads[MPU_REG_PRSELR], sel_reads + 2);
+    ck_assert_uint_eq(ms->reg_writes[MPU_REG_PRSELR], sel_writes + 1);
+    ck_assert_uint_eq(ms->reg_writes[MPU_REG_PRBAR_ALIAS], bar_n + 1);
+    ck_assert_uint_eq(ms->syncs, syncs + 3);
+    ck_assert(hw_enabled(&f, 0, 17));
+    ck_assert_uint_eq(hw(&f, 0, 17)->prbar & MPU_ADDR_MASK, B + 0x110000);
+    close_model(&f);
+}
+END_TEST
+
 /* ---- boot and runtime layouts ------------------------------------------------ */
 
 START_TEST(boot_regions_as_head_S)
@@ -704,6 +748,7 @@ static Suite *suite(void)
     Suite *s = suite_create("hv_xen_mpu");
     TCase *u = tcase_create("update");
     tcase_add_test(u, notfound_allocates_first_free_slot);
+    tcase_add_test(u, region_write_selects_group_when_needed);
     tcase_add_test(u, found_and_inclusive_take_references);
     tcase_add_test(u, unmap_needs_exact_match);
     tcase_add_test(u, partial_overlap_is_refused);

@@ -117,12 +117,61 @@ START_TEST(transient_pages_in_free_space)
 }
 END_TEST
 
+/* The shortcuts for a new live entry and for a freed slot keep exactly
+ * what xm_put_entry keeps: two tables, one changed each way, compared
+ * after every change (the free stretch included). */
+START_TEST(shortcuts_keep_what_put_entry_keeps)
+{
+    static struct xm_state st;
+    static struct xm_cpu a, b;
+    memset(&st, 0, sizeof st);
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    st.nslots = 64;
+    rng_state = 0x9E3779B97F4A7C15ull;
+    unsigned live = 0, cleared = 0;
+    for (unsigned step = 0; step < 20000; step++) {
+        unsigned s = (unsigned)(rng() % st.nslots);
+        switch (rng() % 4) {
+        case 0: {   /* a new region, as update_core makes one */
+            struct xm_entry e = entry(rng() % SPACE_PAGES, rng() % 4 ? 1 : 1 + rng() % 32, true);
+            xm_put_entry(&a, s, e);
+            xm_put_live_entry(&b, s, e);
+            live++;
+            break;
+        }
+        case 1:     /* a slot freed, as disable_slot frees one */
+            xm_put_entry(&a, s, (struct xm_entry){0});
+            xm_clear_entry(&b, s);
+            cleared++;
+            break;
+        case 2: {   /* a disabled region: the general path on both */
+            struct xm_entry e = entry(rng() % SPACE_PAGES, 1 + rng() % 8, false);
+            xm_put_entry(&a, s, e);
+            xm_put_entry(&b, s, e);
+            break;
+        }
+        default: {  /* a search, which measures the free stretch */
+            uint64_t base = BASE + (rng() % SPACE_PAGES) * PG;
+            ck_assert_uint_eq(xm_first_touching(&st, &a, base, base + PG - 1),
+                              xm_first_touching(&st, &b, base, base + PG - 1));
+            break;
+        }
+        }
+        ck_assert_msg(memcmp(&a, &b, sizeof a) == 0, "tables differ after step %u", step);
+    }
+    ck_assert_uint_gt(live, 1000);
+    ck_assert_uint_gt(cleared, 1000);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("xm_scan");
     TCase *tc = tcase_create("core");
     tcase_add_loop_test(tc, search_equals_slot_by_slot, 0, 8);
     tcase_add_test(tc, transient_pages_in_free_space);
+    tcase_add_test(tc, shortcuts_keep_what_put_entry_keeps);
     suite_add_tcase(s, tc);
     return check_run(s);
 }

@@ -58,21 +58,21 @@ struct xm_entry {
 struct xm_cpu {
     struct xm_entry map[XM_MAX_SLOTS];
     /* The slots with in_use set, as a bitmap (Xen keeps xen_mpumap_mask
-     * so): the scans visit these slots only.  Kept by xm_put_entry, the
-     * one way an entry is (re)placed. */
+     * so): the scans visit these slots only.  Kept by xm_keep, which every
+     * way an entry is (re)placed or changed goes through (xm_put_entry,
+     * xm_put_live_entry, xm_clear_entry, xm_entry_changed). */
     uint64_t used[(XM_MAX_SLOTS + 63) / 64];
     /* Each slot's range [lo, last] while it is in use and enabled, else
      * the empty [UINT64_MAX, 0]: the containment scan compares these two
      * packed words instead of decoding PRBAR/PRLAR slot by slot.  Kept by
-     * xm_entry_changed, which every change of an entry's PRBAR, PRLAR or
-     * in_use goes through. */
+     * xm_keep, with `used`. */
     uint64_t lo[XM_MAX_SLOTS], last[XM_MAX_SLOTS];
     /* A free stretch [gap_lo, gap_hi]: no live slot's range reaches into
      * it but those listed in `inside`, the slots made live there since a
      * scan that found nothing there measured it.  A transient mapping made
      * and removed in free space (map_domain_page) is then looked for among
-     * the few listed slots instead of every used one.  Kept by
-     * xm_entry_changed; given up when more slots would need listing. */
+     * the few listed slots instead of every used one.  Kept by xm_keep;
+     * given up when more slots would need listing. */
     bool gap_valid;
     uint8_t ninside;
     uint8_t inside[XM_GAP_INSIDE];
@@ -160,18 +160,20 @@ static inline bool xm_online(const struct xm_state *st, unsigned core)
     return core < HV_MAX_CORES && (st->online >> core & 1);
 }
 
-/* Refreshes what the scans keep of slot `slot` after its entry changed. */
-static inline void xm_entry_changed(struct xm_cpu *cpu, unsigned slot)
+/* What the scans keep of slot `slot`, from what its entry now is: in use
+ * or not, and the range [lo, last] it covers when live (in use and
+ * enabled).  The callers below pass what they know as constants, so that
+ * each gets only the work its change needs. */
+static inline void xm_keep(struct xm_cpu *cpu, unsigned slot, bool in_use, bool live,
+                           uint64_t lo, uint64_t last)
 {
-    const struct xm_entry *e = &cpu->map[slot];
     uint64_t bit = 1ull << (slot % 64);
-    if (e->in_use)
+    if (in_use)
         cpu->used[slot / 64] |= bit;
     else
         cpu->used[slot / 64] &= ~bit;
-    bool live = e->in_use && (e->prlar & MPU_PRLAR_EN);
-    cpu->lo[slot] = live ? e->prbar & MPU_ADDR_MASK : UINT64_MAX;
-    cpu->last[slot] = live ? (e->prlar & MPU_ADDR_MASK) | (MPU_GRANULE - 1) : 0;
+    cpu->lo[slot] = live ? lo : UINT64_MAX;
+    cpu->last[slot] = live ? last : 0;
     if (!cpu->gap_valid)
         return;
     for (unsigned k = 0; k < cpu->ninside; k++)
@@ -179,7 +181,7 @@ static inline void xm_entry_changed(struct xm_cpu *cpu, unsigned slot)
             cpu->inside[k] = cpu->inside[--cpu->ninside];
             break;
         }
-    if (live && cpu->last[slot] >= cpu->gap_lo && cpu->lo[slot] <= cpu->gap_hi) {
+    if (live && last >= cpu->gap_lo && lo <= cpu->gap_hi) {
         if (cpu->ninside == XM_GAP_INSIDE)
             cpu->gap_valid = false;
         else
@@ -187,10 +189,38 @@ static inline void xm_entry_changed(struct xm_cpu *cpu, unsigned slot)
     }
 }
 
+static inline uint64_t xm_entry_lo(const struct xm_entry *e) { return e->prbar & MPU_ADDR_MASK; }
+static inline uint64_t xm_entry_last(const struct xm_entry *e)
+{
+    return (e->prlar & MPU_ADDR_MASK) | (MPU_GRANULE - 1);
+}
+
+/* Refreshes what the scans keep of slot `slot` after its entry changed. */
+static inline void xm_entry_changed(struct xm_cpu *cpu, unsigned slot)
+{
+    const struct xm_entry *e = &cpu->map[slot];
+    xm_keep(cpu, slot, e->in_use, e->in_use && (e->prlar & MPU_PRLAR_EN), xm_entry_lo(e),
+            xm_entry_last(e));
+}
+
 static inline void xm_put_entry(struct xm_cpu *cpu, unsigned slot, struct xm_entry e)
 {
     cpu->map[slot] = e;
     xm_entry_changed(cpu, slot);
+}
+
+/* xm_put_entry of an entry in use and enabled (a new region). */
+static inline void xm_put_live_entry(struct xm_cpu *cpu, unsigned slot, struct xm_entry e)
+{
+    cpu->map[slot] = e;
+    xm_keep(cpu, slot, true, true, xm_entry_lo(&e), xm_entry_last(&e));
+}
+
+/* xm_put_entry of an empty entry. */
+static inline void xm_clear_entry(struct xm_cpu *cpu, unsigned slot)
+{
+    cpu->map[slot] = (struct xm_entry){0};
+    xm_keep(cpu, slot, false, false, UINT64_MAX, 0);
 }
 
 /* xm_update.c */

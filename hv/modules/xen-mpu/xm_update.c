@@ -21,26 +21,28 @@
 #define PRBAR_RO (1ull << 3)       /* AP[2] */
 #define PRBAR_AP_EL1 (1ull << 2)   /* AP[1]: EL1&0 may access (stage 2) */
 
+/* Device and non-cacheable memory is outer shareable, the rest inner: the
+ * attribute indexes of the first kind, a bit each. */
+#define XM_OUTER_ATTRS \
+    ((1u << HV_ATTR_NORMAL_NC) | (1u << HV_ATTR_DEVICE_nGnRnE) | (1u << HV_ATTR_DEVICE_nGnRE))
+
+/* Inline here: every mapping computes one. */
+static inline uint64_t prbar_of(uint64_t base, uint32_t flags, bool p2m)
+{
+    unsigned ap = ((flags & HV_MAP_WRITE) ? 0u : 2u) | (unsigned)(p2m | !!(flags & HV_MAP_GUEST));
+    unsigned xn = (flags & HV_MAP_EXEC) ? 0u : 2u;   /* XN[1], as Xen's _PAGE_XN */
+    unsigned sh = (XM_OUTER_ATTRS >> HV_MAP_ATTR_OF(flags) & 1) ? MPU_SH_OUTER : MPU_SH_INNER;
+    return mpu_prbar(base, sh, ap, xn);
+}
+
 uint64_t xm_prbar_of(uint64_t base, uint32_t flags, bool p2m)
 {
-    unsigned attr = HV_MAP_ATTR_OF(flags);
-    unsigned ap = ((flags & HV_MAP_WRITE) ? 0u : 2u) | ((p2m || (flags & HV_MAP_GUEST)) ? 1u : 0u);
-    unsigned xn = (flags & HV_MAP_EXEC) ? 0u : 2u;   /* XN[1], as Xen's _PAGE_XN */
-    /* Device and non-cacheable memory is outer shareable, the rest inner. */
-    unsigned sh = (attr == HV_ATTR_NORMAL_NC || attr == HV_ATTR_DEVICE_nGnRnE ||
-                   attr == HV_ATTR_DEVICE_nGnRE) ? MPU_SH_OUTER : MPU_SH_INNER;
-    return mpu_prbar(base, sh, ap, xn);
+    return prbar_of(base, flags, p2m);
 }
 
 uint64_t xm_prlar_of(uint64_t limit, uint32_t flags)
 {
     return mpu_prlar(limit - 1, HV_MAP_ATTR_OF(flags), true);
-}
-
-static uint64_t entry_base(const struct xm_entry *e) { return e->prbar & MPU_ADDR_MASK; }
-static uint64_t entry_last(const struct xm_entry *e)
-{
-    return (e->prlar & MPU_ADDR_MASK) | (MPU_GRANULE - 1);
 }
 
 /* The first slot below nslots that is in use, enabled and touches
@@ -86,8 +88,10 @@ static void measure_gap(struct xm_cpu *cpu, uint64_t base, uint64_t last)
     cpu->ninside = 0;
 }
 
-unsigned xm_first_touching(const struct xm_state *st, struct xm_cpu *cpu, uint64_t base,
-                           uint64_t last)
+/* xm_first_touching, inline in the containment search: a transient
+ * mapping in the free stretch (the common case) looks at a few slots. */
+static inline unsigned first_touching(const struct xm_state *st, struct xm_cpu *cpu,
+                                      uint64_t base, uint64_t last)
 {
     if (cpu->gap_valid && base >= cpu->gap_lo && last <= cpu->gap_hi) {
         /* only the listed slots reach into the stretch */
@@ -105,17 +109,25 @@ unsigned xm_first_touching(const struct xm_state *st, struct xm_cpu *cpu, uint64
     return i;
 }
 
-enum xm_match xm_contains(struct xm_state *st, struct hv_hal *h, unsigned core, uint64_t base,
-                          uint64_t limit, unsigned *idx)
+unsigned xm_first_touching(const struct xm_state *st, struct xm_cpu *cpu, uint64_t base,
+                           uint64_t last)
 {
-    struct xm_cpu *cpu = &st->cpu[core];
+    return first_touching(st, cpu, base, last);
+}
+
+/* xm_contains on the table `cpu` of `core` the caller already holds;
+ * inline in the update paths, which run once per mapping change. */
+static inline enum xm_match contains(const struct xm_state *st, struct hv_hal *h,
+                                     struct xm_cpu *cpu, unsigned core, uint64_t base,
+                                     uint64_t limit, unsigned *idx)
+{
     uint64_t last = limit - 1;
     enum xm_match m = XM_NOTFOUND;
     *idx = 0xFF;
-    unsigned i = xm_first_touching(st, cpu, base, last);
+    unsigned i = first_touching(st, cpu, base, last);
     if (i < st->nslots) {
         const struct xm_entry *e = &cpu->map[i];
-        uint64_t b = entry_base(e), l = entry_last(e);
+        uint64_t b = xm_entry_lo(e), l = xm_entry_last(e);
         *idx = i;
         if (b == base && l == last)
             m = XM_FOUND;
@@ -129,9 +141,15 @@ enum xm_match xm_contains(struct xm_state *st, struct hv_hal *h, unsigned core, 
     return m;
 }
 
-static bool slot_free(const struct xm_state *st, unsigned core, unsigned s)
+enum xm_match xm_contains(struct xm_state *st, struct hv_hal *h, unsigned core, uint64_t base,
+                          uint64_t limit, unsigned *idx)
 {
-    return !st->cpu[core].map[s].in_use;
+    return contains(st, h, &st->cpu[core], core, base, limit, idx);
+}
+
+static bool slot_free(const struct xm_cpu *cpu, unsigned s)
+{
+    return !cpu->map[s].in_use;
 }
 
 /* Slots a new region of class `cls` may take, in the order tried. */
@@ -188,29 +206,35 @@ static int last_clear(const uint64_t *used, unsigned lo, unsigned hi)
 }
 
 /* find_first_zero_bit over the class's pool (last zero bit for prenr's
- * hypervisor regions).  With `all`, the slot must be free on every online
- * CPU, so that a hypervisor mapping gets one slot number everywhere.  The
- * bitmaps find the slot at once; the steps charged are those of Xen's
- * slot-by-slot search. */
-static int alloc_slot(struct xm_state *st, struct hv_hal *h, unsigned core, enum xm_class cls,
-                      bool all)
+ * hypervisor regions) in the bitmap `used`.  The bitmap finds the slot at
+ * once; the steps charged are those of Xen's slot-by-slot search. */
+static inline int alloc_in(const struct xm_state *st, struct hv_hal *h, unsigned core,
+                           enum xm_class cls, const uint64_t *used)
 {
     unsigned lo, hi;
     bool down;
     pool(st, cls, &lo, &hi, &down);
-    uint64_t used[(XM_MAX_SLOTS + 63) / 64];
-    for (unsigned w = 0; w < (XM_MAX_SLOTS + 63) / 64; w++) {
-        used[w] = all ? 0 : st->cpu[core].used[w];
-        for (unsigned c = 0; all && c < HV_MAX_CORES; c++)
-            if (xm_online(st, c))
-                used[w] |= st->cpu[c].used[w];
-    }
     int found = down ? last_clear(used, lo, hi) : first_clear(used, lo, hi);
     unsigned steps = found < 0     ? (hi > lo ? hi - lo : 0)
                      : down        ? hi - (unsigned)found
                                    : (unsigned)found - lo + 1;
     hal_sw(h, core, steps);
     return found;
+}
+
+/* alloc_in over the slots free on every online CPU, so that a hypervisor
+ * mapping gets one slot number everywhere. */
+static int alloc_slot_all(struct xm_state *st, struct hv_hal *h, unsigned core,
+                          enum xm_class cls)
+{
+    uint64_t used[(XM_MAX_SLOTS + 63) / 64];
+    for (unsigned w = 0; w < (XM_MAX_SLOTS + 63) / 64; w++) {
+        used[w] = 0;
+        for (unsigned c = 0; c < HV_MAX_CORES; c++)
+            if (xm_online(st, c))
+                used[w] |= st->cpu[c].used[w];
+    }
+    return alloc_in(st, h, core, cls, used);
 }
 
 static void exhausted(struct xm_state *st, struct hv_hal *h, unsigned core,
@@ -231,10 +255,17 @@ static void exhausted(struct xm_state *st, struct hv_hal *h, unsigned core,
                    which);
 }
 
+/* xm_write_entry from the table the caller holds. */
+static inline void write_entry(struct hv_hal *h, const struct xm_cpu *cpu, unsigned core,
+                               unsigned slot)
+{
+    const struct xm_entry *e = &cpu->map[slot];
+    h->ops->mpu_write_region(h, core, 2, slot, e->prbar, e->prlar);
+}
+
 void xm_write_entry(struct xm_state *st, struct hv_hal *h, unsigned core, unsigned slot)
 {
-    const struct xm_entry *e = &st->cpu[core].map[slot];
-    h->ops->mpu_write_region(h, core, 2, slot, e->prbar, e->prlar);
+    write_entry(h, &st->cpu[core], core, slot);
 }
 
 /* disable_mpu_region_from_index.  Upstream tests (index & PRENR_MASK) != 0
@@ -242,9 +273,10 @@ void xm_write_entry(struct xm_state *st, struct hv_hal *h, unsigned core, unsign
  * then clears bit `index` of PRENR: that works for 1..31 and does nothing
  * for 32 and above (reference section 5.5).  disable=prenr-upstream
  * reproduces it; the default rewrites PRLAR with EN clear. */
-static void disable_slot(struct xm_state *st, struct hv_hal *h, unsigned core, unsigned slot)
+static void disable_slot(const struct xm_state *st, struct hv_hal *h, struct xm_cpu *cpu,
+                         unsigned core, unsigned slot)
 {
-    struct xm_entry *e = &st->cpu[core].map[slot];
+    const struct xm_entry *e = &cpu->map[slot];
     if (st->disable == XM_DISABLE_PRENR_UPSTREAM && slot != 0) {
         uint64_t v = hal_mpu_read(h, core, 2, HV_MPU_PRENR, 0);
         if (slot < 64)
@@ -253,95 +285,94 @@ static void disable_slot(struct xm_state *st, struct hv_hal *h, unsigned core, u
     } else {
         h->ops->mpu_write_region(h, core, 2, slot, e->prbar, e->prlar & ~MPU_PRLAR_EN);
     }
-    xm_put_entry(&st->cpu[core], slot, (struct xm_entry){0});
+    xm_clear_entry(cpu, slot);
 }
 
-static int update_core(struct xm_state *st, struct hv_hal *h, unsigned core,
-                       const struct xm_req *rq, int preferred)
+/* The name the error messages give a request: computed by them only. */
+static const char *what_of(const struct xm_req *rq)
 {
-    struct xm_cpu *cpu = &st->cpu[core];
-    unsigned idx;
-    enum xm_match m = xm_contains(st, h, core, rq->base, rq->limit, &idx);
-    const char *what = rq->purpose ? rq->purpose : "mapping";
-    if (m == XM_OVERLAP) {
-        const struct xm_entry *e = &cpu->map[idx];
-        h->ops->errorf(h, "%s [0x%llx, 0x%llx) partially overlaps region %u [0x%llx, 0x%llx] (%s) "
-                       "on core %u: partial overlaps are refused", what,
-                       (unsigned long long)rq->base, (unsigned long long)rq->limit, idx,
-                       (unsigned long long)entry_base(e), (unsigned long long)entry_last(e),
-                       e->purpose ? e->purpose : "?", core);
-        return HV_ERR_INVAL;
-    }
-    if (rq->flags & HV_MAP_PRESENT) {
-        uint64_t prbar = xm_prbar_of(rq->base, rq->flags, rq->p2m);
-        if (m != XM_NOTFOUND) {
-            struct xm_entry *e = &cpu->map[idx];
-            if ((e->prbar ^ prbar) & (PRBAR_RO | MPU_PRBAR_XN_MASK)) {
-                if (m == XM_INCLUSIVE) {
-                    h->ops->errorf(h, "%s [0x%llx, 0x%llx): cannot change RO/XN of part of "
-                                   "region %u (%s)", what, (unsigned long long)rq->base,
-                                   (unsigned long long)rq->limit, idx,
-                                   e->purpose ? e->purpose : "?");
-                    return HV_ERR_INVAL;
-                }
-                if (e->refcount) {
-                    h->ops->errorf(h, "%s: cannot change RO/XN of region %u (%s): it is mapped "
-                                   "%u more time%s", what, idx, e->purpose ? e->purpose : "?",
-                                   e->refcount, e->refcount == 1 ? "" : "s");
-                    return HV_ERR_INVAL;
-                }
-                if (!rq->modify && core == 0)
-                    h->ops->notef(h, "%s [0x%llx, 0x%llx) matches region %u (%s) exactly with "
-                                  "other RO/XN bits: as upstream, the region is modified in "
-                                  "place instead of referenced, and the unmap that follows "
-                                  "removes it", what, (unsigned long long)rq->base,
-                                  (unsigned long long)rq->limit, idx,
-                                  e->purpose ? e->purpose : "?");
-                e->prbar = (e->prbar & ~(PRBAR_RO | MPU_PRBAR_XN_MASK)) |
-                           (prbar & (PRBAR_RO | MPU_PRBAR_XN_MASK));
-                xm_entry_changed(cpu, idx);
-                xm_write_entry(st, h, core, idx);
-                hal_sync(h, core);
-                return HV_OK;
-            }
-            if (((e->prlar >> MPU_PRLAR_ATTR_SHIFT) & 7) != HV_MAP_ATTR_OF(rq->flags)) {
-                h->ops->errorf(h, "%s [0x%llx, 0x%llx): region %u (%s) has AttrIndx %u, the "
-                               "mapping asks for %u: changing the memory attribute is refused",
-                               what, (unsigned long long)rq->base, (unsigned long long)rq->limit,
-                               idx, e->purpose ? e->purpose : "?",
-                               (unsigned)((e->prlar >> MPU_PRLAR_ATTR_SHIFT) & 7),
-                               HV_MAP_ATTR_OF(rq->flags));
-                return HV_ERR_INVAL;
-            }
-            if (e->refcount == 0xFF) {
-                h->ops->errorf(h, "%s: the reference count of region %u (%s) would overflow",
-                               what, idx, e->purpose ? e->purpose : "?");
-                return HV_ERR_INVAL;
-            }
-            e->refcount++;
-            hal_sync(h, core);
-            return HV_OK;
+    return rq->purpose ? rq->purpose : "mapping";
+}
+
+/* The outcomes of update_core other than a new region, each in a function
+ * of its own (noinline) so that the common path, a mapping that takes a
+ * free slot, carries none of their registers and messages. */
+
+static __attribute__((noinline)) int refuse_overlap(struct hv_hal *h, const struct xm_cpu *cpu,
+                                                    unsigned core, const struct xm_req *rq,
+                                                    unsigned idx)
+{
+    const struct xm_entry *e = &cpu->map[idx];
+    h->ops->errorf(h, "%s [0x%llx, 0x%llx) partially overlaps region %u [0x%llx, 0x%llx] (%s) "
+                   "on core %u: partial overlaps are refused", what_of(rq),
+                   (unsigned long long)rq->base, (unsigned long long)rq->limit, idx,
+                   (unsigned long long)xm_entry_lo(e), (unsigned long long)xm_entry_last(e),
+                   e->purpose ? e->purpose : "?", core);
+    return HV_ERR_INVAL;
+}
+
+/* A map request for a range a region holds (FOUND or INCLUSIVE). */
+static __attribute__((noinline)) int map_found(struct hv_hal *h, struct xm_cpu *cpu,
+                                               unsigned core, const struct xm_req *rq,
+                                               enum xm_match m, unsigned idx)
+{
+    uint64_t prbar = prbar_of(rq->base, rq->flags, rq->p2m);
+    struct xm_entry *e = &cpu->map[idx];
+    if ((e->prbar ^ prbar) & (PRBAR_RO | MPU_PRBAR_XN_MASK)) {
+        if (m == XM_INCLUSIVE) {
+            h->ops->errorf(h, "%s [0x%llx, 0x%llx): cannot change RO/XN of part of "
+                           "region %u (%s)", what_of(rq), (unsigned long long)rq->base,
+                           (unsigned long long)rq->limit, idx, e->purpose ? e->purpose : "?");
+            return HV_ERR_INVAL;
         }
-        int slot = (preferred >= 0 && slot_free(st, core, (unsigned)preferred))
-                       ? preferred
-                       : alloc_slot(st, h, core, rq->cls, false);
-        if (slot < 0) {
-            exhausted(st, h, core, rq);
-            return HV_ERR_NOSPC;
+        if (e->refcount) {
+            h->ops->errorf(h, "%s: cannot change RO/XN of region %u (%s): it is mapped "
+                           "%u more time%s", what_of(rq), idx, e->purpose ? e->purpose : "?",
+                           e->refcount, e->refcount == 1 ? "" : "s");
+            return HV_ERR_INVAL;
         }
-        xm_put_entry(cpu, (unsigned)slot, (struct xm_entry){
-            .prbar = prbar, .prlar = xm_prlar_of(rq->limit, rq->flags), .refcount = 0,
-            .owner = (uint8_t)rq->owner, .in_use = true, .guest = rq->p2m, .domid = rq->domid,
-            .purpose = rq->purpose,
-        });
-        hal_tag(h, core, (unsigned)slot, rq->owner, rq->domid);
-        xm_write_entry(st, h, core, (unsigned)slot);
+        if (!rq->modify && core == 0)
+            h->ops->notef(h, "%s [0x%llx, 0x%llx) matches region %u (%s) exactly with "
+                          "other RO/XN bits: as upstream, the region is modified in "
+                          "place instead of referenced, and the unmap that follows "
+                          "removes it", what_of(rq), (unsigned long long)rq->base,
+                          (unsigned long long)rq->limit, idx, e->purpose ? e->purpose : "?");
+        e->prbar = (e->prbar & ~(PRBAR_RO | MPU_PRBAR_XN_MASK)) |
+                   (prbar & (PRBAR_RO | MPU_PRBAR_XN_MASK));
+        xm_entry_changed(cpu, idx);
+        write_entry(h, cpu, core, idx);
         hal_sync(h, core);
         return HV_OK;
     }
+    if (((e->prlar >> MPU_PRLAR_ATTR_SHIFT) & 7) != HV_MAP_ATTR_OF(rq->flags)) {
+        h->ops->errorf(h, "%s [0x%llx, 0x%llx): region %u (%s) has AttrIndx %u, the "
+                       "mapping asks for %u: changing the memory attribute is refused",
+                       what_of(rq), (unsigned long long)rq->base, (unsigned long long)rq->limit,
+                       idx, e->purpose ? e->purpose : "?",
+                       (unsigned)((e->prlar >> MPU_PRLAR_ATTR_SHIFT) & 7),
+                       HV_MAP_ATTR_OF(rq->flags));
+        return HV_ERR_INVAL;
+    }
+    if (e->refcount == 0xFF) {
+        h->ops->errorf(h, "%s: the reference count of region %u (%s) would overflow",
+                       what_of(rq), idx, e->purpose ? e->purpose : "?");
+        return HV_ERR_INVAL;
+    }
+    e->refcount++;
+    hal_sync(h, core);
+    return HV_OK;
+}
+
+/* An unmap request (NOTFOUND, FOUND or INCLUSIVE). */
+static __attribute__((noinline)) int unmap(const struct xm_state *st, struct hv_hal *h,
+                                           struct xm_cpu *cpu, unsigned core,
+                                           const struct xm_req *rq, enum xm_match m,
+                                           unsigned idx)
+{
     if (m == XM_NOTFOUND) {
-        h->ops->errorf(h, "cannot remove %s [0x%llx, 0x%llx) on core %u: no region maps it", what,
-                       (unsigned long long)rq->base, (unsigned long long)rq->limit, core);
+        h->ops->errorf(h, "cannot remove %s [0x%llx, 0x%llx) on core %u: no region maps it",
+                       what_of(rq), (unsigned long long)rq->base, (unsigned long long)rq->limit,
+                       core);
         return HV_ERR_INVAL;
     }
     struct xm_entry *e = &cpu->map[idx];
@@ -352,31 +383,69 @@ static int update_core(struct xm_state *st, struct hv_hal *h, unsigned core,
     }
     if (m == XM_INCLUSIVE) {
         h->ops->errorf(h, "cannot remove %s [0x%llx, 0x%llx): it is only part of region %u (%s)",
-                       what, (unsigned long long)rq->base, (unsigned long long)rq->limit, idx,
-                       e->purpose ? e->purpose : "?");
+                       what_of(rq), (unsigned long long)rq->base, (unsigned long long)rq->limit,
+                       idx, e->purpose ? e->purpose : "?");
         return HV_ERR_INVAL;
     }
-    disable_slot(st, h, core, idx);
+    disable_slot(st, h, cpu, core, idx);
     hal_sync(h, core);
     return HV_OK;
 }
 
-static int check_request(struct hv_hal *h, const struct xm_req *rq)
+static int update_core(struct xm_state *st, struct hv_hal *h, unsigned core,
+                       const struct xm_req *rq, int preferred)
 {
-    if ((rq->flags & HV_MAP_PRESENT) && (rq->flags & HV_MAP_WRITE) && (rq->flags & HV_MAP_EXEC) &&
-        !rq->p2m) {
-        h->ops->errorf(h, "%s [0x%llx, 0x%llx): mappings may not be both writable and executable",
-                       rq->purpose ? rq->purpose : "mapping", (unsigned long long)rq->base,
-                       (unsigned long long)rq->limit);
-        return HV_ERR_INVAL;
+    struct xm_cpu *cpu = &st->cpu[core];
+    unsigned idx;
+    enum xm_match m = contains(st, h, cpu, core, rq->base, rq->limit, &idx);
+    if (m == XM_OVERLAP)
+        return refuse_overlap(h, cpu, core, rq, idx);
+    if (!(rq->flags & HV_MAP_PRESENT))
+        return unmap(st, h, cpu, core, rq, m, idx);
+    if (m != XM_NOTFOUND)
+        return map_found(h, cpu, core, rq, m, idx);
+    /* NOTFOUND: a free slot takes the region */
+    int slot = (preferred >= 0 && slot_free(cpu, (unsigned)preferred))
+                   ? preferred
+                   : alloc_in(st, h, core, rq->cls, cpu->used);
+    if (slot < 0) {
+        exhausted(st, h, core, rq);
+        return HV_ERR_NOSPC;
     }
-    if (rq->base >= rq->limit || (rq->base & (HV_PAGE_SIZE - 1)) ||
-        (rq->limit & (HV_PAGE_SIZE - 1))) {
+    /* live: xm_prlar_of sets EN */
+    xm_put_live_entry(cpu, (unsigned)slot, (struct xm_entry){
+        .prbar = prbar_of(rq->base, rq->flags, rq->p2m),
+        .prlar = xm_prlar_of(rq->limit, rq->flags), .refcount = 0,
+        .owner = (uint8_t)rq->owner, .in_use = true, .guest = rq->p2m, .domid = rq->domid,
+        .purpose = rq->purpose,
+    });
+    hal_tag(h, core, (unsigned)slot, rq->owner, rq->domid);
+    write_entry(h, cpu, core, (unsigned)slot);
+    hal_sync(h, core);
+    return HV_OK;
+}
+
+#define XM_WX (HV_MAP_PRESENT | HV_MAP_WRITE | HV_MAP_EXEC)
+
+/* Why a request is refused (W+X first, then the range); only a refused
+ * request gets here. */
+static int bad_request(struct hv_hal *h, const struct xm_req *rq)
+{
+    if ((rq->flags & XM_WX) == XM_WX && !rq->p2m)
+        h->ops->errorf(h, "%s [0x%llx, 0x%llx): mappings may not be both writable and "
+                       "executable", what_of(rq), (unsigned long long)rq->base,
+                       (unsigned long long)rq->limit);
+    else
         h->ops->errorf(h, "%s [0x%llx, 0x%llx): expected a non-empty, 4 KiB-aligned range",
-                       rq->purpose ? rq->purpose : "mapping", (unsigned long long)rq->base,
-                       (unsigned long long)rq->limit);
-        return HV_ERR_INVAL;
-    }
+                       what_of(rq), (unsigned long long)rq->base, (unsigned long long)rq->limit);
+    return HV_ERR_INVAL;
+}
+
+static inline int check_request(struct hv_hal *h, const struct xm_req *rq)
+{
+    if (((rq->flags & XM_WX) == XM_WX && !rq->p2m) || rq->base >= rq->limit ||
+        ((rq->base | rq->limit) & (HV_PAGE_SIZE - 1)))
+        return bad_request(h, rq);
     return HV_OK;
 }
 
@@ -410,7 +479,7 @@ int xm_update_all(struct xm_state *st, struct hv_hal *h, const struct xm_req *rq
     if (rq->flags & HV_MAP_PRESENT) {
         unsigned idx;
         if (xm_contains(st, h, first, rq->base, rq->limit, &idx) == XM_NOTFOUND)
-            preferred = alloc_slot(st, h, first, rq->cls, true);
+            preferred = alloc_slot_all(st, h, first, rq->cls);
     }
     for (unsigned c = 0; c < HV_MAX_CORES; c++) {
         if (!xm_online(st, c))
@@ -427,18 +496,19 @@ int xm_update_all(struct xm_state *st, struct hv_hal *h, const struct xm_req *rq
 int xm_destroy_containing(struct xm_state *st, struct hv_hal *h, unsigned core, uint64_t addr)
 {
     uint64_t page = addr & ~(HV_PAGE_SIZE - 1);
+    struct xm_cpu *cpu = &st->cpu[core];
     unsigned idx;
-    enum xm_match m = xm_contains(st, h, core, page, page + HV_PAGE_SIZE, &idx);
+    enum xm_match m = contains(st, h, cpu, core, page, page + HV_PAGE_SIZE, &idx);
     if (m == XM_NOTFOUND || m == XM_OVERLAP) {
         h->ops->errorf(h, "unmap of 0x%llx on core %u: no region contains it",
                        (unsigned long long)addr, core);
         return HV_ERR_INVAL;
     }
-    struct xm_entry *e = &st->cpu[core].map[idx];
+    struct xm_entry *e = &cpu->map[idx];
     if (e->refcount)
         e->refcount--;
     else
-        disable_slot(st, h, core, idx);
+        disable_slot(st, h, cpu, core, idx);
     hal_sync(h, core);
     return HV_OK;
 }

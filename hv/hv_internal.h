@@ -3,6 +3,8 @@
 #ifndef MSASIM_HV_HV_INTERNAL_H
 #define MSASIM_HV_HV_INTERNAL_H
 
+#include <limits.h>
+
 #include "hv/hal.h"
 #include "hv/hv.h"
 #include "hv/hv_gnttab.h"
@@ -47,15 +49,35 @@ struct hv_op_stats {
 /* An operation in progress.  Every charge goes to one running total
  * (struct hv.acc_run); a frame keeps that total as it was at the frame's
  * begin, so at its end the difference is what the operation cost, its
- * sub-operations included, with nothing to hand up to the parent. */
+ * sub-operations included, with nothing to hand up to the parent.  A
+ * map-kind operation counts once in map_ops however deeply maps nest: its
+ * frame notes at begin whether it is the outermost. */
 struct hv_op_frame {
     enum hv_op op;
-    bool is_map;                    /* hv_op_is_map(op) */
-    bool in_map;                    /* a map-kind operation encloses this one */
+    uint8_t maps;                   /* map-kind operations open, this one included */
+    bool outer_map;                 /* map-kind, and no enclosing operation is */
     struct hv_cost_acc start;       /* acc_run at begin */
 };
 
+/* The map-kind operations (hv_op_is_map): a mask, so that the test at every
+ * operation's begin is one bit. */
+#define HV_OP_MAP_KINDS                                                                  \
+    ((1u << HV_OP_MAP) | (1u << HV_OP_UNMAP) | (1u << HV_OP_MODIFY) |                    \
+     (1u << HV_OP_IOREMAP) | (1u << HV_OP_IOUNMAP) | (1u << HV_OP_MAP_DOMAIN_PAGE) |     \
+     (1u << HV_OP_UNMAP_DOMAIN_PAGE) | (1u << HV_OP_P2M_UPDATE) |                        \
+     (1u << HV_OP_P2M_RESTORE) | (1u << HV_OP_P2M_SAVE) | (1u << HV_OP_PRENR_SWITCH))
+_Static_assert(HV_OP_COUNT <= 32, "HV_OP_MAP_KINDS holds one bit per operation kind");
+
+static inline bool hv_op_map_kind(enum hv_op op)
+{
+    return (unsigned)op < HV_OP_COUNT && (HV_OP_MAP_KINDS >> (unsigned)op & 1);
+}
+
 enum hv_phase { HV_PHASE_BOOT = 0, HV_PHASE_RUNTIME = 1, HV_PHASE_COUNT };
+
+/* hv_pressure.ndomains_seen before the first sample: no domain count is
+ * this large, so the first sample takes every slot's code afresh. */
+#define HV_NDOMAINS_UNSEEN UINT_MAX
 
 /* Region pressure of one core's EL2 MPU (effective, synchronized regions). */
 struct hv_pressure {
@@ -76,8 +98,9 @@ struct hv_pressure {
      * series is registered when the slot is first used. */
     uint16_t slot_code[MPU_MAX_REGIONS];
     struct stats_series *slot_series[MPU_MAX_REGIONS];
-    bool slots_seen;                /* slot_code and dom_cur are up to date */
-    unsigned ndomains_seen;         /* the domain count they were computed with */
+    /* The domain count slot_code and dom_cur were computed with;
+     * HV_NDOMAINS_UNSEEN before the first sample. */
+    unsigned ndomains_seen;
 };
 
 struct hv_vcpu_slot {
@@ -135,8 +158,12 @@ struct hv {
     struct hv_op_frame stack[HV_OP_STACK];  /* [0] the root: no operation */
     unsigned depth;
     struct hv_op_stats ops[HV_OP_COUNT];
-    uint64_t map_ops, map_cycles;   /* outermost map-kind operations */
+    /* The outermost map-kind operations and their cycles.  Not adjacent:
+     * GCC would pair their two updates at every such operation's end into a
+     * slower vector add. */
+    uint64_t map_ops;
     enum hv_phase phase;
+    uint64_t map_cycles;
     struct hv_pressure *press;      /* [ncores] */
     uint64_t failures, phase_failures[HV_PHASE_COUNT];
     uint64_t el2_faults;
@@ -176,8 +203,28 @@ extern const struct hv_hal_ops hv_hal_ops_impl;
 void hv_charge(struct hv *hv, uint64_t cycles, uint64_t *cat);
 
 /* hv_account.c: operation accounting and region pressure */
-void hv_acc_op_begin(struct hv *hv, enum hv_op op);
 void hv_acc_op_end(struct hv *hv, enum hv_op op, int status);
+/* Opens a frame for `op`.  Inline: every operation begins here, most with a
+ * constant kind, so that whether it is map-kind is known at compile time. */
+static inline void hv_acc_op_begin(struct hv *hv, enum hv_op op)
+{
+    unsigned d = hv->depth;
+    if (__builtin_expect(d - 1 >= HV_OP_STACK - 1, 0)) {   /* d is 0, or HV_OP_STACK or more */
+        if (d)
+            return;   /* deeper nesting than any module needs: fold into the current frame */
+        d = 1;
+    }
+    /* stack[0], the root, is no operation and is never written: its count
+     * of open map-kind operations stays 0. */
+    unsigned parent_maps = hv->stack[d - 1].maps;
+    bool is_map = hv_op_map_kind(op);
+    struct hv_op_frame *f = &hv->stack[d];
+    f->op = op;
+    f->maps = (uint8_t)(parent_maps + is_map);
+    f->outer_map = is_map && !parent_maps;
+    f->start = hv->acc_run;
+    hv->depth = d + 1;
+}
 /* The accumulator a charge goes to: the running total, which every open
  * operation's figure is measured against.  Inline: every HAL call charges
  * here. */

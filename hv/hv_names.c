@@ -9,45 +9,43 @@ _Static_assert((int)HV_OWNER_TEXT == (int)MPU_OWNER_HV_TEXT, "owner tags differ"
 _Static_assert((int)HV_OWNER_GUEST == (int)MPU_OWNER_GUEST_STAGE2, "owner tags differ");
 _Static_assert((int)HV_OWNER_COUNT == (int)MPU_OWNER_COUNT, "owner tags differ");
 
-static const struct {
-    const char *name;
-    bool is_map;
-} op_table[HV_OP_COUNT] = {
-    [HV_OP_BOOT] = {"boot", false},
-    [HV_OP_BOOT_REGIONS] = {"boot_regions", false},
-    [HV_OP_EARLY_FDT_MAP] = {"early_fdt_map", false},
-    [HV_OP_SETUP_MM] = {"setup_mm", false},
-    [HV_OP_CPU_UP] = {"cpu_up", false},
-    [HV_OP_MAP] = {"map", true},
-    [HV_OP_UNMAP] = {"unmap", true},
-    [HV_OP_MODIFY] = {"modify", true},
-    [HV_OP_IOREMAP] = {"ioremap", true},
-    [HV_OP_IOUNMAP] = {"iounmap", true},
-    [HV_OP_COPY_FROM_PADDR] = {"copy_from_paddr", false},
-    [HV_OP_MAP_DOMAIN_PAGE] = {"map_domain_page", true},
-    [HV_OP_UNMAP_DOMAIN_PAGE] = {"unmap_domain_page", true},
-    [HV_OP_CREATE_DOMAIN] = {"create_domain", false},
-    [HV_OP_P2M_UPDATE] = {"p2m_update", true},
-    [HV_OP_LOAD_DOMAIN] = {"load_domain", false},
-    [HV_OP_FINISH_BOOT] = {"finish_boot", false},
-    [HV_OP_FREE_INIT_MEMORY] = {"free_init_memory", false},
-    [HV_OP_CONTEXT_SWITCH] = {"context_switch", false},
-    [HV_OP_P2M_RESTORE] = {"p2m_restore", true},
-    [HV_OP_P2M_SAVE] = {"p2m_save", true},
-    [HV_OP_PRENR_SWITCH] = {"prenr_switch", true},
-    [HV_OP_EL1_MPU_SAVE] = {"el1_mpu_save", false},
-    [HV_OP_EL1_MPU_RESTORE] = {"el1_mpu_restore", false},
-    [HV_OP_TRAP] = {"trap", false},
+/* Which kinds are map-kind is HV_OP_MAP_KINDS (hv_internal.h). */
+static const char *const op_names[HV_OP_COUNT] = {
+    [HV_OP_BOOT] = "boot",
+    [HV_OP_BOOT_REGIONS] = "boot_regions",
+    [HV_OP_EARLY_FDT_MAP] = "early_fdt_map",
+    [HV_OP_SETUP_MM] = "setup_mm",
+    [HV_OP_CPU_UP] = "cpu_up",
+    [HV_OP_MAP] = "map",
+    [HV_OP_UNMAP] = "unmap",
+    [HV_OP_MODIFY] = "modify",
+    [HV_OP_IOREMAP] = "ioremap",
+    [HV_OP_IOUNMAP] = "iounmap",
+    [HV_OP_COPY_FROM_PADDR] = "copy_from_paddr",
+    [HV_OP_MAP_DOMAIN_PAGE] = "map_domain_page",
+    [HV_OP_UNMAP_DOMAIN_PAGE] = "unmap_domain_page",
+    [HV_OP_CREATE_DOMAIN] = "create_domain",
+    [HV_OP_P2M_UPDATE] = "p2m_update",
+    [HV_OP_LOAD_DOMAIN] = "load_domain",
+    [HV_OP_FINISH_BOOT] = "finish_boot",
+    [HV_OP_FREE_INIT_MEMORY] = "free_init_memory",
+    [HV_OP_CONTEXT_SWITCH] = "context_switch",
+    [HV_OP_P2M_RESTORE] = "p2m_restore",
+    [HV_OP_P2M_SAVE] = "p2m_save",
+    [HV_OP_PRENR_SWITCH] = "prenr_switch",
+    [HV_OP_EL1_MPU_SAVE] = "el1_mpu_save",
+    [HV_OP_EL1_MPU_RESTORE] = "el1_mpu_restore",
+    [HV_OP_TRAP] = "trap",
 };
 
 const char *hv_op_name(enum hv_op op)
 {
-    return (unsigned)op < HV_OP_COUNT ? op_table[op].name : "?";
+    return (unsigned)op < HV_OP_COUNT ? op_names[op] : "?";
 }
 
 bool hv_op_is_map(enum hv_op op)
 {
-    return (unsigned)op < HV_OP_COUNT && op_table[op].is_map;
+    return hv_op_map_kind(op);
 }
 
 const char *hv_owner_name(enum hv_owner owner)

@@ -123,9 +123,11 @@ static inline size_t stats_hist_bucket_index(uint64_t v)
     const uint64_t per_range = linear / 2;                       /* 64 per power of two */
     if (v < linear)
         return (size_t)v;
-    unsigned top = 63u - (unsigned)__builtin_clzll(v);
+    /* 63 ^ clz is 63 - clz for a count in 0..63, and is what BSR gives. */
+    unsigned top = 63u ^ (unsigned)__builtin_clzll(v);
     unsigned shift = top - (STATS_HIST_SUB_BITS - 1);
-    return (size_t)(linear + (shift - 1) * per_range + ((v >> shift) - per_range));
+    /* linear + (shift - 1) x per_range + (v >> shift) - per_range */
+    return (size_t)(shift * per_range + (v >> shift));
 }
 
 /* The whole add, out of line: stats_hist_add calls it when the sample
@@ -198,13 +200,15 @@ struct stats_series_point {
 /* The layout is here only so that the common cases of an append (merging
  * into the last stored point, or starting a new one while the buffer has
  * room) are inline at the sampling sites; the other stats_series_*
- * functions are the interface. */
+ * functions are the interface.  The appended points are counted as
+ * (n - 1) x stride + tail_fill, not kept in a counter of their own: an
+ * append updates one figure fewer. */
 struct stats_series {
     struct stats_series_point *pts;
+    struct stats_series_point *last; /* &pts[n - 1]; NULL while empty */
     size_t n;
     size_t cap;
     uint64_t stride;    /* appended points per stored point (a power of two) */
-    uint64_t count;     /* appended points */
     uint64_t tail_fill; /* appended points merged into pts[n-1] so far */
 };
 
@@ -215,8 +219,8 @@ void stats_series_append_point(struct stats_series *s, uint64_t cycle, double v)
 
 static inline void stats_series_append(struct stats_series *s, uint64_t cycle, double v)
 {
-    if (s->n) {
-        struct stats_series_point *last = &s->pts[s->n - 1];
+    struct stats_series_point *last = s->last;
+    if (last) {
         if (cycle < last->last_cycle)
             cycle = last->last_cycle;
         if (s->tail_fill < s->stride) {
@@ -231,13 +235,13 @@ static inline void stats_series_append(struct stats_series *s, uint64_t cycle, d
             if (v > last->max)
                 last->max = v;
             s->tail_fill++;
-            s->count++;
             return;
         }
         if (s->n < s->cap) {
-            s->pts[s->n++] = (struct stats_series_point){cycle, cycle, v, v, v, 0.0};
+            last[1] = (struct stats_series_point){cycle, cycle, v, v, v, 0.0};
+            s->last = last + 1;
+            s->n++;
             s->tail_fill = 1;
-            s->count++;
             return;
         }
     }

@@ -17,7 +17,7 @@
 void stats_series_release(struct stats_series *s)
 {
     free(s->pts);
-    s->pts = NULL;
+    s->pts = s->last = NULL;
     s->n = s->cap = 0;
 }
 
@@ -43,6 +43,7 @@ static void downsample(struct stats_series *s)
     if (s->n % 2) /* not reached: the buffer is full and its size is even */
         s->pts[half++] = s->pts[s->n - 1];
     s->n = half;
+    s->last = &s->pts[half - 1];
     s->stride *= 2;
 }
 
@@ -56,7 +57,6 @@ void stats_series_append_point(struct stats_series *s, uint64_t cycle, double v)
             struct stats_series_point one = {cycle, cycle, v, v, v, 0.0};
             *last = merge(*last, one);
             s->tail_fill++;
-            s->count++;
             return;
         }
     }
@@ -74,9 +74,9 @@ void stats_series_append_point(struct stats_series *s, uint64_t cycle, double v)
         s->pts = np;
         s->cap = ncap;
     }
+    s->last = &s->pts[s->n];
     s->pts[s->n++] = (struct stats_series_point){cycle, cycle, v, v, v, 0.0};
     s->tail_fill = 1;
-    s->count++;
 }
 
 size_t stats_series_len(const struct stats_series *s) { return s->n; }
@@ -86,7 +86,10 @@ const struct stats_series_point *stats_series_points(const struct stats_series *
     return s->pts;
 }
 
-uint64_t stats_series_count(const struct stats_series *s) { return s->count; }
+uint64_t stats_series_count(const struct stats_series *s)
+{
+    return s->n ? (uint64_t)(s->n - 1) * s->stride + s->tail_fill : 0;
+}
 uint64_t stats_series_stride(const struct stats_series *s) { return s->stride; }
 
 double stats_series_peak(const struct stats_series *s)
@@ -130,7 +133,7 @@ const char *stats_series_load(struct stats_series *s, uint64_t count, uint64_t s
                               const struct stats_series_point *pts, size_t n, size_t *bad)
 {
     *bad = SIZE_MAX;
-    if (s->count)
+    if (s->n)
         return "series already holds points";
     if (stride == 0 || (stride & (stride - 1)))
         return "stride must be a power of two";
@@ -166,8 +169,8 @@ const char *stats_series_load(struct stats_series *s, uint64_t count, uint64_t s
             s->pts[i] = pts[i];
     }
     s->n = s->cap = n;
+    s->last = n ? &s->pts[n - 1] : NULL;
     s->stride = stride;
-    s->count = count;
     s->tail_fill = n ? count - (uint64_t)(n - 1) * stride : 0;
     return NULL;
 }

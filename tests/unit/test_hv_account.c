@@ -1,7 +1,9 @@
-/* Operation accounting (hv/hv_account.c): an operation's figures include
- * its sub-operations', map-kind operations count once however deeply they
- * nest, and an unbalanced end changes nothing. */
+/* Operation accounting and region pressure (hv/hv_account.c): an
+ * operation's figures include its sub-operations', map-kind operations count
+ * once however deeply they nest, an unbalanced end changes nothing, and each
+ * ISB samples the region count and the holder of every slot that changed. */
 #include <check.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -157,6 +159,97 @@ START_TEST(too_deep_nesting_folds_into_the_deepest_frame)
 }
 END_TEST
 
+START_TEST(map_kinds_are_the_documented_ones)
+{
+    static const enum hv_op maps[] = {
+        HV_OP_MAP, HV_OP_UNMAP, HV_OP_MODIFY, HV_OP_IOREMAP, HV_OP_IOUNMAP,
+        HV_OP_MAP_DOMAIN_PAGE, HV_OP_UNMAP_DOMAIN_PAGE, HV_OP_P2M_UPDATE,
+        HV_OP_P2M_RESTORE, HV_OP_P2M_SAVE, HV_OP_PRENR_SWITCH,
+    };
+    for (unsigned op = 0; op < HV_OP_COUNT + 8; op++) {
+        bool want = false;
+        for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
+            want |= maps[i] == (enum hv_op)op;
+        ck_assert_msg(hv_op_is_map((enum hv_op)op) == want, "op %u (%s)", op,
+                      hv_op_name((enum hv_op)op));
+    }
+}
+END_TEST
+
+/* The value of the last point of series `name`; NaN when absent or empty. */
+static double last_value(const struct stats *s, const char *name)
+{
+    const struct stats_series *ser = stats_find_series(s, name);
+    if (!ser || !stats_series_len(ser))
+        return NAN;
+    return stats_series_points(ser)[stats_series_len(ser) - 1].value;
+}
+
+static uint64_t appends(const struct stats *s, const char *name)
+{
+    const struct stats_series *ser = stats_find_series(s, name);
+    return ser ? stats_series_count(ser) : 0;
+}
+
+/* An enabled region of 64 KiB at `slot` x 64 KiB. */
+static void enable(struct hv *h, unsigned slot, enum hv_owner owner)
+{
+    uint64_t base = (uint64_t)slot << 16;
+    hal_write_region(&h->hal, 0, slot, base, (base + 0xFFC0) | MPU_PRLAR_EN);
+    hal_tag(&h->hal, 0, slot, owner, 0);
+}
+
+/* Region pressure at each ISB: the count, its peak and series, and the
+ * holder of each slot that changed, in the first and a later word of the
+ * slot bitmap; slots that did not change get no point. */
+START_TEST(pressure_follows_the_slots_that_change)
+{
+    struct msa_error err = {{0}};
+    struct stats *s = stats_new();
+    ck_assert_ptr_nonnull(s);
+    struct hv_config cfg;
+    hv_config_default(&cfg);
+    cfg.mpu_regions = 96;
+    struct hv *h = NULL;
+    ck_assert_msg(hv_create(&cfg, plat, s, &h, &err) == HV_RUN_OK, "%s", err.msg);
+    const struct hv_pressure *p = &h->press[0];
+    unsigned cur0 = p->cur;
+
+    enable(h, 2, HV_OWNER_TEXT);
+    enable(h, 70, HV_OWNER_HEAP);
+    enable(h, 95, HV_OWNER_DEVICE);
+    hal_isb(&h->hal, 0);
+    ck_assert_uint_eq(p->cur, cur0 + 3);
+    ck_assert_uint_ge(p->peak, cur0 + 3);
+    ck_assert(last_value(s, "hv.core0.regions") == cur0 + 3);
+    ck_assert(last_value(s, "hv.core0.slot.2.owner") == HV_OWNER_TEXT);
+    ck_assert(last_value(s, "hv.core0.slot.70.owner") == HV_OWNER_HEAP);
+    ck_assert(last_value(s, "hv.core0.slot.95.owner") == HV_OWNER_DEVICE);
+    uint64_t n2 = appends(s, "hv.core0.slot.2.owner");
+    uint64_t n95 = appends(s, "hv.core0.slot.95.owner");
+
+    /* Slot 70 freed, slot 2 handed to another owner, slot 95 untouched. */
+    hal_write_region(&h->hal, 0, 70, 0, 0);
+    hal_tag(&h->hal, 0, 2, HV_OWNER_DATA, 0);
+    hal_isb(&h->hal, 0);
+    ck_assert_uint_eq(p->cur, cur0 + 2);
+    ck_assert_uint_ge(p->peak, cur0 + 3);
+    ck_assert(last_value(s, "hv.core0.regions") == cur0 + 2);
+    ck_assert(last_value(s, "hv.core0.slot.70.owner") == 0);
+    ck_assert(last_value(s, "hv.core0.slot.2.owner") == HV_OWNER_DATA);
+    ck_assert_uint_eq(appends(s, "hv.core0.slot.2.owner"), n2 + 1);
+    ck_assert_uint_eq(appends(s, "hv.core0.slot.95.owner"), n95);
+
+    /* An ISB with nothing changed adds no point anywhere. */
+    uint64_t nr = appends(s, "hv.core0.regions");
+    hal_isb(&h->hal, 0);
+    ck_assert_uint_eq(appends(s, "hv.core0.regions"), nr);
+    ck_assert_uint_eq(appends(s, "hv.core0.slot.2.owner"), n2 + 1);
+    hv_destroy(h);
+    stats_free(s);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("hv_account");
@@ -166,6 +259,8 @@ int main(void)
     tcase_add_test(tc, map_operations_count_once_when_nested);
     tcase_add_test(tc, unbalanced_end_is_ignored);
     tcase_add_test(tc, too_deep_nesting_folds_into_the_deepest_frame);
+    tcase_add_test(tc, map_kinds_are_the_documented_ones);
+    tcase_add_test(tc, pressure_follows_the_slots_that_change);
     suite_add_tcase(s, tc);
     return check_run(s);
 }

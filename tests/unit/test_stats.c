@@ -181,6 +181,20 @@ START_TEST(test_invalid_names_refused)
 }
 END_TEST
 
+/* Every byte value, between two valid characters: only [A-Za-z0-9_.-] pass. */
+START_TEST(test_name_characters_one_by_one)
+{
+    for (unsigned c = 1; c < 256; c++) {
+        char name[4] = {'a', (char)c, 'b', '\0'};
+        bool want = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                    (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+        ck_assert_msg(stats_name_valid(name) == want, "byte %u: %s", c,
+                      want ? "refused" : "accepted");
+        ck_assert_msg(stats_name_valid(name + 1) == want, "byte %u alone", c);
+    }
+}
+END_TEST
+
 START_TEST(test_descriptions)
 {
     struct stats *s = stats_new();
@@ -568,6 +582,53 @@ START_TEST(test_series_inline_append_matches_out_of_line)
     ck_assert_int_eq(memcmp(stats_series_points(fast), stats_series_points(slow),
                             n * sizeof *stats_series_points(fast)),
                      0);
+    stats_free(s);
+}
+END_TEST
+
+/* A series read back from its JSON takes further appends as the original
+ * does (the read-back one starts from the loaded points, stride and fill of
+ * the last point), through more downsampling; its count is the original's. */
+START_TEST(test_series_read_back_keeps_appending_alike)
+{
+    struct stats *s = stats_new();
+    struct stats_series *a = stats_series(s, "a", NULL);
+    stats_series(s, "empty", NULL);
+    rng_state = 99;
+    uint64_t cycle = 0;
+    for (int i = 0; i < 3 * STATS_SERIES_MAX_POINTS + 5; i++) {
+        cycle += rng() % 100;
+        stats_series_append(a, cycle, (double)(rng() % 16));
+    }
+    ck_assert_uint_gt(stats_series_stride(a), 1);
+    size_t len;
+    char *text = json_of(s, &len);
+    struct msa_error err = {{0}};
+    struct stats *back = NULL;
+    ck_assert_msg(stats_read_json_buffer(text, len, "a.json", &back, &err) == 0, "%s", err.msg);
+    free(text);
+    struct stats_series *b = (struct stats_series *)stats_find_series(back, "a");
+    struct stats_series *e = (struct stats_series *)stats_find_series(back, "empty");
+    ck_assert_uint_eq(stats_series_count(b), stats_series_count(a));
+    ck_assert_uint_eq(stats_series_count(e), 0);
+    for (int i = 0; i < 5 * STATS_SERIES_MAX_POINTS; i++) {
+        cycle += rng() % 100;
+        double v = (double)(rng() % 16);
+        stats_series_append(a, cycle, v);
+        stats_series_append(b, cycle, v);
+    }
+    stats_series_append(e, cycle, 7);
+    ck_assert_uint_eq(stats_series_count(a), 8 * STATS_SERIES_MAX_POINTS + 5);
+    ck_assert_uint_eq(stats_series_count(b), stats_series_count(a));
+    ck_assert_uint_eq(stats_series_stride(b), stats_series_stride(a));
+    ck_assert_uint_eq(stats_series_count(e), 1);
+    ck_assert(stats_series_points(e)[0].value == 7);
+    size_t n = stats_series_len(a);
+    ck_assert_uint_eq(stats_series_len(b), n);
+    ck_assert_int_eq(memcmp(stats_series_points(a), stats_series_points(b),
+                            n * sizeof *stats_series_points(a)),
+                     0);
+    stats_free(back);
     stats_free(s);
 }
 END_TEST
@@ -1062,6 +1123,7 @@ static Suite *stats_suite(void)
     TCase *reg = tcase_create("registry");
     tcase_add_test(reg, test_register_same_name_same_metric);
     tcase_add_test(reg, test_invalid_names_refused);
+    tcase_add_test(reg, test_name_characters_one_by_one);
     tcase_add_test(reg, test_descriptions);
     tcase_add_test(reg, test_sorted_iteration_and_stable_handles);
     tcase_add_test(reg, test_summary_and_meta);
@@ -1081,6 +1143,7 @@ static Suite *stats_suite(void)
     tcase_add_test(series, test_series_downsampling_keeps_peak);
     tcase_add_test(series, test_series_long_run_stays_bounded);
     tcase_add_test(series, test_series_inline_append_matches_out_of_line);
+    tcase_add_test(series, test_series_read_back_keeps_appending_alike);
     suite_add_tcase(s, series);
 
     TCase *json = tcase_create("json");

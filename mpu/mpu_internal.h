@@ -66,9 +66,11 @@ static inline void mpu_region_decode_with(const struct mpu_region *r, uint32_t p
     m->hi = mpu_region_hi(r);
     m->perm = perm;
     m->attrindx = (uint8_t)((r->prlar & MPU_PRLAR_ATTR_MASK) >> MPU_PRLAR_ATTR_SHIFT);
-    m->sh = (uint8_t)((r->prbar & MPU_PRBAR_SH_MASK) >> MPU_PRBAR_SH_SHIFT);
-    if (m->sh == 1)
-        m->sh = MPU_SH_NON;   /* 0b01 is reserved; treated as non-shareable */
+    /* 0b01 is reserved and treated as non-shareable (0b00); the others
+     * stand.  Without a branch: bit 0 survives only when bit 1 is set. */
+    _Static_assert(MPU_SH_NON == 0, "reserved SH 0b01 maps to 0b00");
+    unsigned sh = (unsigned)((r->prbar & MPU_PRBAR_SH_MASK) >> MPU_PRBAR_SH_SHIFT);
+    m->sh = (uint8_t)(sh & ((sh >> 1) | 2u));
 }
 
 /* mpu_index.c */
@@ -107,12 +109,13 @@ static inline void mpu_cache_invalidate_after(struct mpu *mpu, uint64_t lo, uint
 }
 
 /* Brings slot's entry in the packed region list up to date with its
- * effective value and meta (call after either changes).  Inline: a
- * synchronization calls it for every slot it changes. */
-static inline void mpu_dense_update(struct mpu *mpu, unsigned slot)
+ * effective value and meta (call after either changes); `enabled` is
+ * mpu_region_enabled of the effective value, which the caller has at hand.
+ * Inline: a synchronization calls it for every slot it changes. */
+static inline void mpu_dense_update(struct mpu *mpu, unsigned slot, bool enabled)
 {
     const struct mpu_region_meta *m = &mpu->meta[slot];
-    bool in = mpu_region_enabled(&mpu->effective[slot]) && m->lo <= m->hi;
+    bool in = enabled && m->lo <= m->hi;
     unsigned k = mpu->dense_pos[slot];
     if (in) {
         if (!k) {

@@ -14,8 +14,10 @@ static bool same_region(const struct mpu_region *a, const struct mpu_region *b)
     return a->prbar == b->prbar && a->prlar == b->prlar;
 }
 
-/* Tell the observer about a slot whose effective value changed. */
-static void report(struct mpu *mpu, unsigned slot, uint64_t now)
+/* Tell the observer about a slot whose effective value changed.  Inline
+ * (in both copies of apply_slot): the call costs more than the body. */
+static inline __attribute__((always_inline)) void report(struct mpu *mpu, unsigned slot,
+                                                         uint64_t now)
 {
     const struct mpu_region *r = &mpu->effective[slot];
     struct mpu_event ev = {
@@ -64,8 +66,11 @@ static inline void gap_note_enabled(struct mpu *mpu, unsigned i,
     mpu->gap_owner = -1;
 }
 
-/* Makes slot i's written value effective; returns whether it changed. */
-static inline bool apply_slot(struct mpu *mpu, unsigned i, uint64_t now, struct hull *h)
+/* Makes slot i's written value effective; returns whether it changed.
+ * Inlined into both callers: a call would cost the one-slot case more
+ * than its loop did. */
+static inline __attribute__((always_inline)) bool apply_slot(struct mpu *mpu, unsigned i,
+                                                             uint64_t now, struct hull *h)
 {
     struct mpu_region *eff = &mpu->effective[i];
     const struct mpu_region *wr = &mpu->written[i];
@@ -89,7 +94,7 @@ static inline bool apply_slot(struct mpu *mpu, unsigned i, uint64_t now, struct 
         if (m->lo <= m->hi)
             mpu->fresh = (int)i;
     }
-    mpu_dense_update(mpu, i);
+    mpu_dense_update(mpu, i, is);
     if (was != is) {
         mpu->enabled_slots[i / 64] ^= 1ull << (i % 64);
         enum mpu_owner owner = (enum mpu_owner)mpu->owner[i];
@@ -102,15 +107,19 @@ static inline bool apply_slot(struct mpu *mpu, unsigned i, uint64_t now, struct 
     return true;
 }
 
-/* Out of line: most synchronizations find nothing pending (the EL1 MPU at
- * every ISB of a hypervisor), and mpu_context_sync returns at once. */
-void mpu_apply_pending(struct mpu *mpu, uint64_t now)
+/* What every synchronization that changed something does last. */
+static inline void note_changed(struct mpu *mpu, const struct hull *h)
 {
-    mpu->pending = false;
+    mpu->stats.syncs_changed++;
+    mpu->index_stale = true;
+    mpu->stale_misses = 0;
+    mpu_cache_invalidate_after(mpu, h->lo, h->hi);
+}
 
-    /* Only the slots written since the last synchronization can differ;
-     * they are visited in slot order, as observers expect.  Words past the
-     * implemented slots are never written. */
+/* Any number of written slots, in any word: visited in slot order, as
+ * observers expect.  Words past the implemented slots are never written. */
+static __attribute__((noinline)) void apply_all(struct mpu *mpu, uint64_t now)
+{
     bool changed = false;
     struct hull h = {UINT64_MAX, 0};
     unsigned nwords = (mpu->nregions + 63) / 64;
@@ -120,10 +129,27 @@ void mpu_apply_pending(struct mpu *mpu, uint64_t now)
         for (; bits; bits &= bits - 1)
             changed |= apply_slot(mpu, w * 64 + (unsigned)__builtin_ctzll(bits), now, &h);
     }
-    if (!changed)
+    if (changed)
+        note_changed(mpu, &h);
+}
+
+/* Out of line: most synchronizations find nothing pending (the EL1 MPU at
+ * every ISB of a hypervisor), and mpu_context_sync returns at once. */
+void mpu_apply_pending(struct mpu *mpu, uint64_t now)
+{
+    mpu->pending = false;
+
+    /* Only the slots written since the last synchronization can differ.
+     * Most often that is one region reprogrammed on an MPU of at most 64
+     * slots (one pending word): that case skips the loop, and keeps the
+     * hull in registers. */
+    uint64_t bits = mpu->pending_slots[0];
+    if (mpu->nregions <= 64 && (bits & (bits - 1)) == 0) {
+        mpu->pending_slots[0] = 0;
+        struct hull h = {UINT64_MAX, 0};
+        if (bits && apply_slot(mpu, (unsigned)__builtin_ctzll(bits), now, &h))
+            note_changed(mpu, &h);
         return;
-    mpu->stats.syncs_changed++;
-    mpu->index_stale = true;
-    mpu->stale_misses = 0;
-    mpu_cache_invalidate_after(mpu, h.lo, h.hi);
+    }
+    apply_all(mpu, now);
 }

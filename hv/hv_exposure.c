@@ -52,13 +52,23 @@ struct hv_exposure {
     /* The owner range the last map looked up: the next page is usually in
      * the same one. */
     size_t own_at;
+    /* A segment the last unmap removed is left in seg[] as a dead entry
+     * (counted in nseg) until the next change: an MPU slot that is
+     * reprogrammed unmaps its old page and maps the new one, which
+     * usually takes exactly that place, so the entries around it need
+     * not move down and back up.  NO_HOLE when there is none. */
+    size_t hole;
 };
+
+#define NO_HOLE ((size_t)-1)
 
 struct hv_exposure *hv_expo_new(void)
 {
     struct hv_exposure *x = calloc(1, sizeof *x);
-    if (x)
+    if (x) {
         x->ctx = HV_EXPO_XEN;
+        x->hole = NO_HOLE;
+    }
     return x;
 }
 
@@ -171,13 +181,35 @@ static size_t seg_find_near(const struct hv_exposure *x, size_t hint, uint64_t a
     return seg_find(x, addr);
 }
 
+static void seg_shift_up(struct expo_seg *s, size_t n)
+{
+    memmove(s + 1, s, n * sizeof *s);
+}
+
+static void seg_shift_down(struct expo_seg *s, size_t n)
+{
+    memmove(s, s + 1, n * sizeof *s);
+}
+
+/* Removes the dead entry the last unmap left, if any: every path but
+ * map_into_hole sees a table without one. */
+static void hole_close(struct hv_exposure *x)
+{
+    if (x->hole == NO_HOLE)
+        return;
+    seg_shift_down(&x->seg[x->hole], x->nseg - x->hole - 1);
+    x->nseg--;
+    x->hole = NO_HOLE;
+}
+
 static bool seg_insert(struct hv_exposure *x, size_t at, struct expo_seg s)
 {
-    if (!grow((void **)&x->seg, &x->capseg, x->nseg + 1, sizeof *x->seg)) {
+    if (x->nseg >= x->capseg &&
+        !grow((void **)&x->seg, &x->capseg, x->nseg + 1, sizeof *x->seg)) {
         x->oom = true;
         return false;
     }
-    memmove(&x->seg[at + 1], &x->seg[at], (x->nseg - at) * sizeof *x->seg);
+    seg_shift_up(&x->seg[at], x->nseg - at);
     x->seg[at] = s;
     x->nseg++;
     return true;
@@ -224,7 +256,7 @@ static void seg_merge_right(struct hv_exposure *x, size_t i)
     struct expo_seg *a = &x->seg[i], *b = &x->seg[i + 1];
     if (a->end == b->base && a->refs == b->refs && a->owner == b->owner) {
         a->end = b->end;
-        memmove(b, b + 1, (x->nseg - i - 2) * sizeof *x->seg);
+        seg_shift_down(b, x->nseg - i - 2);
         x->nseg--;
     }
 }
@@ -305,7 +337,7 @@ static bool map_in_gap(struct hv_exposure *x, uint64_t base, uint64_t end)
     bool join_r = r && r->base == end && r->refs == 1 && r->owner == o;
     if (join_l && join_r) {
         l->end = r->end;
-        memmove(r, r + 1, (x->nseg - i - 1) * sizeof *x->seg);
+        seg_shift_down(r, x->nseg - i - 1);
         x->nseg--;
     } else if (join_l) {
         l->end = end;
@@ -319,32 +351,69 @@ static bool map_in_gap(struct hv_exposure *x, uint64_t base, uint64_t end)
     return true;
 }
 
+/* The usual map after such an unmap: [base, end) lies between the
+ * neighbours of the dead entry, under one owner, and touches neither
+ * neighbour with the same owner and one reference (no join).  It takes
+ * the dead entry's place: the table ends up as map_in_gap would leave it
+ * after the entry was removed.  False, with nothing changed, otherwise. */
+static bool map_into_hole(struct hv_exposure *x, uint64_t base, uint64_t end)
+{
+    size_t h = x->hole;
+    if (h == NO_HOLE)
+        return false;
+    const struct expo_seg *l = h > 0 ? &x->seg[h - 1] : NULL;
+    const struct expo_seg *r = h + 1 < x->nseg ? &x->seg[h + 1] : NULL;
+    if ((l && l->end > base) || (r && r->base < end))
+        return false;
+    /* The owner range the last map found usually holds this page too:
+     * then it is what owner_run would find, without the call. */
+    unsigned o;
+    const struct expo_own *w = x->own_at < x->nown ? &x->own[x->own_at] : NULL;
+    if (w && w->base <= base && end <= w->end) {
+        o = w->owner;
+    } else {
+        uint64_t run_end;
+        o = owner_run(x, base, end, &run_end);
+        if (run_end != end)
+            return false;
+    }
+    if ((l && l->end == base && l->refs == 1 && l->owner == o) ||
+        (r && r->base == end && r->refs == 1 && r->owner == o))
+        return false;
+    x->seg[h] = (struct expo_seg){base, end, 1, (uint16_t)o};
+    x->hole = NO_HOLE;
+    x->last_at = h;
+    mapped_add(x, o, end - base);
+    return true;
+}
+
 /* The usual unmap: [base, end) is exactly one segment with one reference.
- * It goes; its neighbours cannot touch across the gap it leaves, so
- * nothing joins.  False, with nothing changed, otherwise. */
+ * It goes (left dead in place, see `hole`); its neighbours cannot touch
+ * across the gap it leaves, so nothing joins.  False, with nothing
+ * changed, otherwise.  The table has no dead entry on entry. */
 static bool unmap_whole_segment(struct hv_exposure *x, uint64_t base, uint64_t end)
 {
-    size_t i = seg_find_near(x, x->last_at, base);
+    /* A segment that starts at `base` is the one seg_find(base) finds
+     * (segments are disjoint and sorted); it is usually where the last
+     * change was. */
+    size_t i = x->last_at;
+    if (i >= x->nseg || x->seg[i].base != base)
+        i = seg_find_near(x, i, base);
     if (i >= x->nseg)
         return false;
     struct expo_seg *s = &x->seg[i];
     if (s->base != base || s->end != end || s->refs != 1)
         return false;
     mapped_sub(x, s->owner, end - base);
-    memmove(s, s + 1, (x->nseg - i - 1) * sizeof *x->seg);
-    x->nseg--;
+    x->hole = i;
     x->last_at = i;
     return true;
 }
 
-void hv_expo_map(struct hv_exposure *x, uint64_t now, uint64_t base, uint64_t size)
+/* Any map: the table has no dead entry. */
+static __attribute__((noinline)) void map_general(struct hv_exposure *x, uint64_t base,
+                                                  uint64_t end)
 {
-    uint64_t end = base + size;
-    if (!size || end < base)
-        return;
-    hv_expo_advance(x, now);
-    if (map_in_gap(x, base, end))
-        return;
     /* Splitting at `end` (above `base`) moves nothing before the segment
      * found for `base`; a page usually lies within that one segment or
      * gap, so `end` is looked for there first. */
@@ -374,15 +443,13 @@ void hv_expo_map(struct hv_exposure *x, uint64_t now, uint64_t base, uint64_t si
     seg_merge_near(x, base, end, first, i);
 }
 
-void hv_expo_unmap(struct hv_exposure *x, uint64_t now, uint64_t base, uint64_t size)
+/* Any unmap: the table has no dead entry. */
+static __attribute__((noinline)) void unmap_general(struct hv_exposure *x, uint64_t base,
+                                                    uint64_t end)
 {
-    uint64_t end = base + size;
-    if (!size || end < base)
-        return;
-    hv_expo_advance(x, now);
-    if (unmap_whole_segment(x, base, end))
-        return;
+    uint64_t size = end - base;
     size_t i = seg_split_near(x, 0, x->last_at, base), first = i, w = i;
+
     x->last_at = first;
     seg_split_near(x, i, i, end);
     uint64_t covered = 0;
@@ -404,6 +471,32 @@ void hv_expo_unmap(struct hv_exposure *x, uint64_t now, uint64_t base, uint64_t 
     seg_merge_near(x, base, end, first, w);
 }
 
+/* The usual cases are tried first, in line; the general paths are
+ * functions of their own so that these stay light. */
+void hv_expo_map(struct hv_exposure *x, uint64_t now, uint64_t base, uint64_t size)
+{
+    uint64_t end = base + size;
+    if (!size || end < base)
+        return;
+    hv_expo_advance(x, now);
+    if (map_into_hole(x, base, end))
+        return;
+    hole_close(x);
+    if (!map_in_gap(x, base, end))
+        map_general(x, base, end);
+}
+
+void hv_expo_unmap(struct hv_exposure *x, uint64_t now, uint64_t base, uint64_t size)
+{
+    uint64_t end = base + size;
+    if (!size || end < base)
+        return;
+    hv_expo_advance(x, now);
+    hole_close(x);
+    if (!unmap_whole_segment(x, base, end))
+        unmap_general(x, base, end);
+}
+
 void hv_expo_set_owner(struct hv_exposure *x, uint64_t now, uint64_t base, uint64_t size,
                        unsigned owner)
 {
@@ -411,6 +504,7 @@ void hv_expo_set_owner(struct hv_exposure *x, uint64_t now, uint64_t base, uint6
     if (!size || end < base || owner >= HV_EXPO_NOWNERS)
         return;
     hv_expo_advance(x, now);
+    hole_close(x);
     /* The owner table: cut what overlaps, then insert the new range. */
     if (!grow((void **)&x->own, &x->capown, x->nown + 2, sizeof *x->own)) {
         x->oom = true;
@@ -477,5 +571,8 @@ double hv_expo_pair(const struct hv_exposure *x, unsigned ctx, unsigned owner)
 
 double hv_expo_total(const struct hv_exposure *x) { return x->total; }
 uint64_t hv_expo_unmatched(const struct hv_exposure *x) { return x->unmatched; }
-size_t hv_expo_segments(const struct hv_exposure *x) { return x->nseg; }
+size_t hv_expo_segments(const struct hv_exposure *x)
+{
+    return x->nseg - (x->hole != NO_HOLE);
+}
 bool hv_expo_failed(const struct hv_exposure *x) { return x->oom; }

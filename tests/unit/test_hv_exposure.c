@@ -56,16 +56,22 @@ static void check_same(const struct hv_exposure *x, const struct model *m)
 
 static unsigned rnd(unsigned n) { return (unsigned)(rand() % (int)n); }
 
+/* Nothing mapped, no page owned, the hypervisor's context, time 0. */
+static void model_init(struct model *m)
+{
+    memset(m, 0, sizeof *m);
+    m->ctx = HV_EXPO_XEN;
+    for (unsigned p = 0; p < PAGES; p++)
+        m->owner[p] = HV_EXPO_NONE;
+}
+
 START_TEST(incremental_equals_rescan)
 {
     srand(1234u + (unsigned)_i);
     struct hv_exposure *x = hv_expo_new();
     ck_assert_ptr_nonnull(x);
     struct model m;
-    memset(&m, 0, sizeof m);
-    m.ctx = HV_EXPO_XEN;
-    for (unsigned p = 0; p < PAGES; p++)
-        m.owner[p] = HV_EXPO_NONE;
+    model_init(&m);
     static const unsigned owners[] = {0, 1, 2, HV_EXPO_FREE, HV_EXPO_XEN, HV_EXPO_NONE};
     for (int step = 0; step < 2000; step++) {
         uint64_t now = m.now + rnd(50);
@@ -175,10 +181,7 @@ START_TEST(slot_reprogramming_matches_rescan)
     struct hv_exposure *x = hv_expo_new();
     ck_assert_ptr_nonnull(x);
     struct model m;
-    memset(&m, 0, sizeof m);
-    m.ctx = HV_EXPO_XEN;
-    for (unsigned p = 0; p < PAGES; p++)
-        m.owner[p] = HV_EXPO_NONE;
+    model_init(&m);
     static const unsigned owners[] = {0, 1, HV_EXPO_FREE, HV_EXPO_XEN};
     /* Owner ranges of a few pages, so that pages next to each other often
      * share an owner (and can join) and sometimes do not. */

@@ -23,11 +23,8 @@ static inline void charge(struct hv *hv, struct hv_cost_acc *acc, uint64_t cycle
 
 void hv_charge(struct hv *hv, uint64_t cycles, uint64_t *cat)
 {
-    struct hv_cost_acc *acc = hv_acc_current(hv);
-    hv->now += cycles;
-    acc->cycles += cycles;
-    if (cat)
-        *cat += cycles;
+    uint64_t uncategorized = 0;
+    charge(hv, hv_acc_current(hv), cycles, cat ? cat : &uncategorized);
 }
 
 static struct mpu_pair *pair_of(struct hv *hv, unsigned core)
@@ -118,36 +115,16 @@ static inline unsigned select_group(struct hv *hv, struct mpu *mpu, unsigned cor
 
 /* PRBARn and PRLARn after select_group: two MSRs, counted and charged as
  * two. */
-static __attribute__((noinline)) void write_region_selecting(struct hv *hv, struct mpu *mpu,
-                                                             unsigned core, unsigned el,
-                                                             unsigned slot, uint64_t prbar,
-                                                             uint64_t prlar)
-{
-    struct hv_cost_acc *acc = hv_acc_current(hv);
-    unsigned n = select_group(hv, mpu, core, el, slot);
-    charge(hv, acc, 2 * hv->costs.msr_mpu, &acc->cyc_mpu);
-    acc->mpu_writes += 2;
-    mpu_reg_write_region(mpu, n, prbar, prlar);
-}
-
-/* The same when the slot's group is already selected (the common case,
- * kept free of the selector switch): the read of PRSELR and the two writes
- * are charged as one sum, as nothing reads the clock in between. */
 static void hal_mpu_write_region_impl(struct hv_hal *h, unsigned core, unsigned el,
                                       unsigned slot, uint64_t prbar, uint64_t prlar)
 {
     struct hv *hv = hv_of_hal(h);
     struct mpu *mpu = mpu_of(hv, core, el);
-    if ((mpu->prselr & 0xFF) != (slot & 0xF0)) {
-        write_region_selecting(hv, mpu, core, el, slot, prbar, prlar);
-        return;
-    }
+    unsigned n = select_group(hv, mpu, core, el, slot);
     struct hv_cost_acc *acc = hv_acc_current(hv);
-    mpu->stats.reg_reads[MPU_REG_PRSELR]++;
-    acc->mpu_reads++;
-    charge(hv, acc, hv->costs.mrs_mpu + 2 * hv->costs.msr_mpu, &acc->cyc_mpu);
     acc->mpu_writes += 2;
-    mpu_reg_write_region(mpu, slot & 0xF, prbar, prlar);
+    charge(hv, acc, 2 * hv->costs.msr_mpu, &acc->cyc_mpu);
+    mpu_reg_write_region(mpu, n, prbar, prlar);
 }
 
 static void hal_mpu_read_region_impl(struct hv_hal *h, unsigned core, unsigned el,
@@ -358,21 +335,6 @@ static int check_access(struct hv *hv, unsigned core, uint64_t addr, uint64_t le
     return check_mpu_range(hv, core, el2_ctl_of(hv, core), addr, len, type);
 }
 
-/* check_access of the source, then of the destination, of a copy: on an
- * MPU core the two share the tests and the control bits. */
-static int check_copy(struct hv *hv, unsigned core, uint64_t dst, uint64_t src, uint64_t len)
-{
-    if (!len || core >= hv->ncores)
-        return 0;
-    if (hv->mod->profile == 'a') {
-        int rc = check_access(hv, core, src, len, MPU_ACC_READ);
-        return rc ? rc : check_access(hv, core, dst, len, MPU_ACC_WRITE);
-    }
-    const struct mpu_ctl *ctl = el2_ctl_of(hv, core);
-    int rc = check_mpu_range(hv, core, ctl, src, len, MPU_ACC_READ);
-    return rc ? rc : check_mpu_range(hv, core, ctl, dst, len, MPU_ACC_WRITE);
-}
-
 /* With RAM attached the bytes move; a range that is not RAM (a device)
  * reads as zeros and ignores writes, as nothing models its registers here. */
 static void ram_copy(struct hv *hv, unsigned core, uint64_t dst, uint64_t src, uint64_t len)
@@ -414,7 +376,9 @@ static int hal_mem_copy_impl(struct hv_hal *h, unsigned core, uint64_t dst, uint
                              uint64_t len)
 {
     struct hv *hv = hv_of_hal(h);
-    int rc = check_copy(hv, core, dst, src, len);
+    int rc = check_access(hv, core, src, len, MPU_ACC_READ);
+    if (rc == 0)
+        rc = check_access(hv, core, dst, len, MPU_ACC_WRITE);
     if (rc)
         return rc;
     if (hv->sim_ram)

@@ -318,6 +318,13 @@ static unsigned owner_run(struct hv_exposure *x, uint64_t addr, uint64_t limit,
 
 /* ---- Map, unmap, ownership ------------------------------------------------ */
 
+/* Whether a neighbour that touches a new one-reference segment of owner
+ * `o` is one range with it. */
+static inline bool joinable(const struct expo_seg *s, unsigned o)
+{
+    return s->refs == 1 && s->owner == o;
+}
+
 /* The usual map (a page the hypervisor maps for a moment): [base, end)
  * lies in one gap between mapped segments and under one owner.  It becomes
  * one segment, joined to a neighbour that touches it with the same owner
@@ -333,8 +340,8 @@ static bool map_in_gap(struct hv_exposure *x, uint64_t base, uint64_t end)
     if (run_end != end)
         return false;
     struct expo_seg *l = i > 0 ? &x->seg[i - 1] : NULL, *r = i < x->nseg ? &x->seg[i] : NULL;
-    bool join_l = l && l->end == base && l->refs == 1 && l->owner == o;
-    bool join_r = r && r->base == end && r->refs == 1 && r->owner == o;
+    bool join_l = l && l->end == base && joinable(l, o);
+    bool join_r = r && r->base == end && joinable(r, o);
     if (join_l && join_r) {
         l->end = r->end;
         seg_shift_down(r, x->nseg - i - 1);
@@ -365,20 +372,10 @@ static bool map_into_hole(struct hv_exposure *x, uint64_t base, uint64_t end)
     const struct expo_seg *r = h + 1 < x->nseg ? &x->seg[h + 1] : NULL;
     if ((l && l->end > base) || (r && r->base < end))
         return false;
-    /* The owner range the last map found usually holds this page too:
-     * then it is what owner_run would find, without the call. */
-    unsigned o;
-    const struct expo_own *w = x->own_at < x->nown ? &x->own[x->own_at] : NULL;
-    if (w && w->base <= base && end <= w->end) {
-        o = w->owner;
-    } else {
-        uint64_t run_end;
-        o = owner_run(x, base, end, &run_end);
-        if (run_end != end)
-            return false;
-    }
-    if ((l && l->end == base && l->refs == 1 && l->owner == o) ||
-        (r && r->base == end && r->refs == 1 && r->owner == o))
+    uint64_t run_end;
+    unsigned o = owner_run(x, base, end, &run_end);
+    if (run_end != end || (l && l->end == base && joinable(l, o)) ||
+        (r && r->base == end && joinable(r, o)))
         return false;
     x->seg[h] = (struct expo_seg){base, end, 1, (uint16_t)o};
     x->hole = NO_HOLE;

@@ -217,6 +217,22 @@ struct stats_series {
  * the series is empty. */
 void stats_series_append_point(struct stats_series *s, uint64_t cycle, double v);
 
+/* The append (cycle, v) merged into the stored point `last` that it
+ * follows, while that point covers fewer than `stride` appends: as merging
+ * two stored points does (the new point's own area, 0.0, is added too, for
+ * the same rounding). */
+static inline void stats_series_merge_one(struct stats_series_point *last, uint64_t cycle,
+                                          double v)
+{
+    last->area = last->area + last->value * (double)(cycle - last->last_cycle) + 0.0;
+    last->last_cycle = cycle;
+    last->value = v;
+    if (v < last->min)
+        last->min = v;
+    if (v > last->max)
+        last->max = v;
+}
+
 static inline void stats_series_append(struct stats_series *s, uint64_t cycle, double v)
 {
     struct stats_series_point *last = s->last;
@@ -224,16 +240,7 @@ static inline void stats_series_append(struct stats_series *s, uint64_t cycle, d
         if (cycle < last->last_cycle)
             cycle = last->last_cycle;
         if (s->tail_fill < s->stride) {
-            /* The last point covers fewer than `stride` appends: merge into
-             * it, as merging two stored points does (the new point's own
-             * area, 0.0, is added too, for the same rounding). */
-            last->area = last->area + last->value * (double)(cycle - last->last_cycle) + 0.0;
-            last->last_cycle = cycle;
-            last->value = v;
-            if (v < last->min)
-                last->min = v;
-            if (v > last->max)
-                last->max = v;
+            stats_series_merge_one(last, cycle, v);
             s->tail_fill++;
             return;
         }

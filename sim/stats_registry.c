@@ -54,37 +54,19 @@ void stats_oom(void)
     abort();
 }
 
-/* The characters a name may hold, [A-Za-z0-9_.-], as a table over the byte
- * values (NUL excluded, so the scan stops at the end): one load per
- * character.  Every metric is registered by name, hundreds per run.  The
- * table is spelled out from two 64-bit masks of the ASCII codes. */
-#define BIT(c) (UINT64_C(1) << ((c) & 63))
-#define RUN(lo, hi) ((BIT(hi) - BIT(lo)) | BIT(hi)) /* lo..hi, within one word */
-#define CODES_0_63 (BIT('-') | BIT('.') | RUN('0', '9'))
-#define CODES_64_127 (RUN('A', 'Z') | BIT('_') | RUN('a', 'z'))
-#define OK(c) (unsigned char)(((c) < 64 ? CODES_0_63 : CODES_64_127) >> ((c) & 63) & 1)
-#define OK8(c) OK(c), OK((c) + 1), OK((c) + 2), OK((c) + 3), OK((c) + 4), OK((c) + 5), \
-               OK((c) + 6), OK((c) + 7)
-#define OK64(c) OK8(c), OK8((c) + 8), OK8((c) + 16), OK8((c) + 24), OK8((c) + 32), \
-                OK8((c) + 40), OK8((c) + 48), OK8((c) + 56)
-static const unsigned char name_char[256] = {OK64(0), OK64(64)}; /* 128..255: none */
-#undef OK64
-#undef OK8
-#undef OK
-#undef CODES_64_127
-#undef CODES_0_63
-#undef RUN
-#undef BIT
-
 bool stats_name_valid(const char *name)
 {
-    if (!name)
+    if (!name || !*name)
         return false;
-    const unsigned char *p = (const unsigned char *)name;
-    while (name_char[*p])
-        p++;
-    size_t len = (size_t)(p - (const unsigned char *)name);
-    return *p == '\0' && len >= 1 && len <= STATS_NAME_MAX;
+    size_t n = 0;
+    for (const char *p = name; *p; p++, n++) {
+        char c = *p;
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '_' || c == '.' || c == '-';
+        if (!ok || n >= STATS_NAME_MAX)
+            return false;
+    }
+    return true;
 }
 
 const char *stats_kind_name(enum stats_kind kind)

@@ -54,8 +54,7 @@ void stats_series_append_point(struct stats_series *s, uint64_t cycle, double v)
         if (cycle < last->last_cycle)
             cycle = last->last_cycle;
         if (s->tail_fill < s->stride) {
-            struct stats_series_point one = {cycle, cycle, v, v, v, 0.0};
-            *last = merge(*last, one);
+            stats_series_merge_one(last, cycle, v);
             s->tail_fill++;
             return;
         }
